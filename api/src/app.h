@@ -1,0 +1,27 @@
+/* The composition root: everything a request handler may reach, created once in main and
+ * read-only while serving (except the atomics). */
+#ifndef LGVO_APP_H
+#define LGVO_APP_H
+
+#include "config.h"
+#include "http/router.h"
+
+#include <stdatomic.h>
+
+struct pool;
+struct refdata;
+struct listener;
+
+struct app {
+    struct config cfg;
+    struct pool *pool;
+    struct router router;
+    struct refdata *refdata;   /* principals and areas, in memory */
+    struct listener *listener; /* LISTEN/NOTIFY thread */
+    atomic_int draining;      /* set on SIGTERM/SIGINT: readiness turns 503 */
+    atomic_int open_requests; /* requests received and not yet answered */
+    char version[64];
+    long expected_migrations; /* migration files known at start-up, all components */
+};
+
+#endif

@@ -1,0 +1,13 @@
+/* Registration of the core's routes. Each *_routes function adds its resource's routes to
+ * the router and returns 0, or -1 with err. */
+#ifndef LGVO_CORE_ROUTES_H
+#define LGVO_CORE_ROUTES_H
+
+#include <stddef.h>
+
+struct app;
+
+int health_routes(struct app *app, char *err, size_t errlen);
+int reference_routes(struct app *app, char *err, size_t errlen);
+
+#endif
