@@ -9,6 +9,7 @@
 #include "util/clock.h"
 #include "util/mem.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -48,8 +49,27 @@ static int body_too_large(struct req *r)
     return (long long)r->http->binary_body_length > max;
 }
 
+/* A path with control characters, a bad percent-escape or an encoded NUL is malformed. */
+static int path_malformed(const char *path)
+{
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return 1;
+        if (*p == '%') {
+            if (!isxdigit(p[1]) || !isxdigit(p[2]) || (p[1] == '0' && p[2] == '0'))
+                return 1;
+            p += 2;
+        }
+    }
+    return 0;
+}
+
 static void route_request(struct req *r)
 {
+    if (path_malformed(r->path)) {
+        reply_error(r, 400, NULL, "the request path is malformed (bad percent-encoding or control characters)");
+        return;
+    }
     char allow[128];
     const struct route *route = NULL;
     switch (router_match(&r->app->router, r->method, r->path, &route, &r->params, allow,
