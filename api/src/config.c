@@ -132,7 +132,40 @@ static const struct var vars[] = {
     {"LGVO_HTTP_CONNECTION_TIMEOUT", K_INT, "30", 1, 3600, OFF(http_connection_timeout_s), 0, "seconds from 1 to 3600"},
     {"LGVO_SHUTDOWN_TIMEOUT", K_INT, "10", 0, 600, OFF(shutdown_timeout_s), 0, "seconds from 0 to 600"},
     {"LGVO_AUTO_MIGRATE", K_BOOL, "true", 0, 0, OFF(auto_migrate), 0, "true or false"},
+    {"LGVO_JWT_ISSUER", K_STRING, "lgvo-api", 0, 0, OFF(jwt_issuer), 0, "a non-empty string (the tokens' iss)"},
+    {"LGVO_JWT_AUDIENCE", K_STRING, "lgvo-api", 0, 0, OFF(jwt_audience), 0, "a non-empty string (the tokens' aud)"},
+    {"LGVO_JWT_ALG", K_STRING, "ES256", 0, 0, OFF(jwt_alg), 0, "ES256, RS256 or HS256"},
+    {"LGVO_JWT_HS256_SECRET", K_STRING, NULL, 0, 0, OFF(jwt_hs256_secret), 0, "a secret of at least 32 bytes"},
+    {"LGVO_JWT_KEY_FILE", K_STRING, NULL, 0, 0, OFF(jwt_key_file), 0, "the path of a PEM private key"},
+    {"LGVO_ACCESS_TOKEN_TTL", K_INT, "900", 60, 86400, OFF(access_token_ttl_s), 0, "seconds from 60 to 86400"},
+    {"LGVO_REFRESH_TOKEN_TTL", K_INT, "1209600", 300, 31536000, OFF(refresh_token_ttl_s), 0, "seconds from 300 to 31536000"},
+    {"LGVO_MAX_CONCURRENT_HASHES", K_INT, "2", 1, 64, OFF(max_concurrent_hashes), 0, "an integer from 1 to 64 (each Argon2id hash takes about 64 MiB)"},
+    {"LGVO_TOKEN_CACHE_SIZE", K_INT, "16384", 0, 1048576, OFF(token_cache_size), 0, "an integer from 0 (no cache) to 1048576"},
 };
+
+/* Rules that tie several variables together. */
+static int check_combinations(struct config *cfg, char *err, size_t errlen)
+{
+    const char *alg = cfg->jwt_alg;
+    if (strcmp(alg, "ES256") != 0 && strcmp(alg, "RS256") != 0 && strcmp(alg, "HS256") != 0) {
+        snprintf(err, errlen, "LGVO_JWT_ALG=\"%.20s\" is invalid: expected ES256, RS256 or HS256", alg);
+        return -1;
+    }
+    int hs = strcmp(alg, "HS256") == 0;
+    if (hs && (!cfg->jwt_hs256_secret || strlen(cfg->jwt_hs256_secret) < 32)) {
+        snprintf(err, errlen, "LGVO_JWT_HS256_SECRET must be set to at least 32 bytes when LGVO_JWT_ALG=HS256");
+        return -1;
+    }
+    if (!hs && cfg->jwt_hs256_secret) {
+        snprintf(err, errlen, "LGVO_JWT_HS256_SECRET is set but LGVO_JWT_ALG is not HS256: set LGVO_JWT_ALG=HS256 explicitly to use a shared secret");
+        return -1;
+    }
+    if (hs && cfg->jwt_key_file) {
+        snprintf(err, errlen, "LGVO_JWT_KEY_FILE cannot be combined with LGVO_JWT_ALG=HS256");
+        return -1;
+    }
+    return 0;
+}
 
 static int set_var(struct config *cfg, const struct var *v, const char *val)
 {
@@ -192,7 +225,7 @@ int config_load(struct config *cfg, config_getter get, void *ctx, char *err, siz
             return -1;
         }
     }
-    return 0;
+    return check_combinations(cfg, err, errlen);
 }
 
 void config_free(struct config *cfg)

@@ -24,6 +24,16 @@ struct config {
     int http_connection_timeout_s;
     int shutdown_timeout_s;
     int auto_migrate;
+    /* identity and tokens */
+    char *jwt_issuer;
+    char *jwt_audience;
+    char *jwt_alg;                 /* "ES256" | "RS256" | "HS256" */
+    char *jwt_hs256_secret;        /* only with HS256; at least 32 bytes */
+    char *jwt_key_file;            /* PEM private key; NULL = keys in the database */
+    int access_token_ttl_s;
+    int refresh_token_ttl_s;
+    int max_concurrent_hashes;
+    int token_cache_size;
 };
 
 /* Returns the value of an environment-like variable, or NULL when unset. */
