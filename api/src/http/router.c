@@ -118,6 +118,10 @@ int router_add(struct router *rt, const struct route *spec, char *err, size_t er
         return -1;
     }
     struct route r = *spec;
+    /* nseg and seg are router_add's to fill: a spec copied from an added route must not
+     * make a refused route free segments it does not own. */
+    r.nseg = 0;
+    memset(r.seg, 0, sizeof r.seg);
     r.method = xstrdup(spec->method);
     r.pattern = xstrdup(spec->pattern);
     r.area = xstrdup(spec->area);
@@ -249,12 +253,13 @@ enum match_result router_match(const struct router *rt, const char *method, cons
     if (!best) {
         if (!any_score)
             return MATCH_NOT_FOUND;
-        /* The methods of the routes that match this path best. */
+        /* The methods of every route that matches this path: a method served here by a
+         * parameter route (GET /x/:slug for /x/series) is allowed as much as a literal one. */
         size_t used = 0;
         allow[0] = '\0';
         for (size_t i = 0; i < rt->count; i++) {
             const struct route *r = &rt->routes[i];
-            if (match_score(r, &sp) != any_score || strstr(allow, r->method))
+            if (!match_score(r, &sp) || strstr(allow, r->method))
                 continue;
             used += (size_t)snprintf(allow + used, used < allowlen ? allowlen - used : 0, "%s%s",
                                      used ? ", " : "", r->method);
