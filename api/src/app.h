@@ -11,6 +11,10 @@
 struct pool;
 struct refdata;
 struct listener;
+struct keyring;
+struct revocations;
+struct token_service;
+struct hash_gate;
 
 struct app {
     struct config cfg;
@@ -18,6 +22,10 @@ struct app {
     struct router router;
     struct refdata *refdata;   /* principals and areas, in memory */
     struct listener *listener; /* LISTEN/NOTIFY thread */
+    struct keyring *keys;
+    struct revocations *revoked;
+    struct token_service *tokens;
+    struct hash_gate *hashes;  /* bounds concurrent password hashes */
     atomic_int draining;      /* set on SIGTERM/SIGINT: readiness turns 503 */
     atomic_int open_requests; /* requests received and not yet answered */
     char version[64];

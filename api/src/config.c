@@ -140,6 +140,8 @@ static const struct var vars[] = {
     {"LGVO_ACCESS_TOKEN_TTL", K_INT, "900", 60, 86400, OFF(access_token_ttl_s), 0, "seconds from 60 to 86400"},
     {"LGVO_REFRESH_TOKEN_TTL", K_INT, "1209600", 300, 31536000, OFF(refresh_token_ttl_s), 0, "seconds from 300 to 31536000"},
     {"LGVO_MAX_CONCURRENT_HASHES", K_INT, "2", 1, 64, OFF(max_concurrent_hashes), 0, "an integer from 1 to 64 (each Argon2id hash takes about 64 MiB)"},
+    {"LGVO_PASSWORD_OPSLIMIT", K_INT, "2", 1, 20, OFF(password_opslimit), 0, "Argon2id passes from 1 to 20"},
+    {"LGVO_PASSWORD_MEMLIMIT_KIB", K_INT, "65536", 8192, 4194304, OFF(password_memlimit_kib), 0, "Argon2id memory in KiB from 8192 to 4194304"},
     {"LGVO_TOKEN_CACHE_SIZE", K_INT, "16384", 0, 1048576, OFF(token_cache_size), 0, "an integer from 0 (no cache) to 1048576"},
 };
 

@@ -33,6 +33,8 @@ struct config {
     int access_token_ttl_s;
     int refresh_token_ttl_s;
     int max_concurrent_hashes;
+    int password_opslimit;
+    int password_memlimit_kib;
     int token_cache_size;
 };
 

@@ -1,7 +1,13 @@
-/* lgvo-api: configuration → database pool → migrations → routes → serve.
- * Subcommands: serve (default), migrate, version. */
+/* lgvo-api: configuration → database pool → migrations → keys and reference data → routes →
+ * serve. Subcommands: serve (default), migrate, version, user add, client add, keys. */
 #include "app.h"
+#include "auth/keys.h"
+#include "auth/password.h"
+#include "auth/revocation.h"
+#include "auth/token.h"
+#include "cli.h"
 #include "config.h"
+#include "core/audit.h"
 #include "core/refdata.h"
 #include "core/routes.h"
 #include "db/listener.h"
@@ -29,14 +35,18 @@ static const char *env_get(const char *name, void *ctx)
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: lgvo-api [serve | migrate | version]\n"
-                 "  serve    apply pending migrations (unless LGVO_AUTO_MIGRATE=false) and serve\n"
-                 "  migrate  apply pending migrations and exit\n"
-                 "  version  print the version\n"
-                 "Configuration comes from LGVO_* environment variables (see README.md).\n");
+    fprintf(out,
+            "usage: lgvo-api [command]\n"
+            "  serve       apply pending migrations (unless LGVO_AUTO_MIGRATE=false) and serve (default)\n"
+            "  migrate     apply pending migrations and exit\n"
+            "  version     print the version\n"
+            "  user add --principal SLUG --username NAME --role ROLE [--area SLUG]... --password-stdin\n"
+            "  client add --principal SLUG --name NAME --role reader|reporter [--area SLUG]...\n"
+            "  keys rotate | keys list\n"
+            "Configuration comes from LGVO_* environment variables (see README.md).\n");
 }
 
-/* Connects for migrations, waiting up to 30 s for a database that is still starting. */
+/* Connects for start-up work, waiting up to 30 s for a database that is still starting. */
 static PGconn *connect_for_startup(struct app *app)
 {
     char err[512] = "";
@@ -56,47 +66,55 @@ static PGconn *connect_for_startup(struct app *app)
     }
 }
 
-/* Applies (or, with apply == 0, only checks) the migrations of every component; when
- * serving, also loads the reference data. */
-static int prepare_database(struct app *app, int apply, int load_refdata)
+/* Applies (or, with apply == 0, only checks) the migrations of every component. */
+static int migrate_all(struct app *app, PGconn *pg, int apply)
 {
-    PGconn *pg = connect_for_startup(app);
-    if (!pg)
-        return -1;
     char err[1024];
-    int rc = 0;
-    struct migration_set files = {0};
     if (apply) {
-        int n = migrate_apply(pg, "core", app->cfg.schema_dir, NULL, err, sizeof err);
-        if (n < 0) {
+        if (migrate_apply(pg, "core", app->cfg.schema_dir, NULL, err, sizeof err) < 0) {
             log_msg(LOG_ERROR, "%s", err);
-            rc = -1;
+            return -1;
         }
     } else if (migrate_check(pg, "core", app->cfg.schema_dir, err, sizeof err) != 1) {
         log_msg(LOG_ERROR, "%s (run `lgvo-api migrate`)", err);
-        rc = -1;
+        return -1;
     }
-    if (rc == 0 && migrate_scan(app->cfg.schema_dir, 1, &files, err, sizeof err) == 0)
+    struct migration_set files = {0};
+    if (migrate_scan(app->cfg.schema_dir, 1, &files, err, sizeof err) == 0)
         app->expected_migrations += (long)files.count;
-    if (rc == 0 && load_refdata && refdata_load(app->refdata, pg, err, sizeof err) != 0) {
-        log_msg(LOG_ERROR, "%s", err);
-        rc = -1;
-    }
     migration_set_free(&files);
-    PQfinish(pg);
-    return rc;
+    return 0;
+}
+
+/* Loads what every request relies on: reference data, signing keys, revocations. */
+static int load_state(struct app *app, PGconn *pg)
+{
+    char err[512];
+    if (refdata_load(app->refdata, pg, err, sizeof err) != 0 ||
+        keyring_load(app->keys, pg, err, sizeof err) != 0) {
+        log_msg(LOG_ERROR, "%s", err);
+        return -1;
+    }
+    if (revocations_load(app->revoked, pg) != 0) {
+        log_msg(LOG_ERROR, "cannot read core.revocations");
+        return -1;
+    }
+    return 0;
 }
 
 static int register_routes(struct app *app)
 {
     char err[512];
-    if (health_routes(app, err, sizeof err) != 0 || reference_routes(app, err, sizeof err) != 0) {
+    if (health_routes(app, err, sizeof err) != 0 || reference_routes(app, err, sizeof err) != 0 ||
+        auth_routes(app, err, sizeof err) != 0 || account_routes(app, err, sizeof err) != 0 ||
+        audit_routes(app, err, sizeof err) != 0) {
         log_msg(LOG_ERROR, "%s", err);
         return -1;
     }
     return 0;
 }
 
+/* Change notifications from any copy of the service (see db/listener.h). */
 static void on_refdata_changed(void *ctx, PGconn *pg, const char *payload)
 {
     struct app *app = ctx;
@@ -105,6 +123,25 @@ static void on_refdata_changed(void *ctx, PGconn *pg, const char *payload)
         log_msg(LOG_ERROR, "reloading reference data: %s", err);
     else if (payload)
         log_msg(LOG_INFO, "reloaded reference data (%s changed)", payload);
+}
+
+static void on_keys_changed(void *ctx, PGconn *pg, const char *payload)
+{
+    struct app *app = ctx;
+    char err[512];
+    if (keyring_load(app->keys, pg, err, sizeof err) != 0)
+        log_msg(LOG_ERROR, "reloading signing keys: %s", err);
+    else if (payload)
+        log_msg(LOG_INFO, "reloaded signing keys");
+}
+
+static void on_revocation(void *ctx, PGconn *pg, const char *payload)
+{
+    struct app *app = ctx;
+    if (payload)
+        revocations_apply(app->revoked, payload);
+    else if (revocations_load(app->revoked, pg) != 0)
+        log_msg(LOG_ERROR, "reloading revocations failed");
 }
 
 static int serve(struct app *app)
@@ -117,9 +154,16 @@ static int serve(struct app *app)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    if (prepare_database(app, app->cfg.auto_migrate, 1) != 0 || register_routes(app) != 0)
+    PGconn *pg = connect_for_startup(app);
+    if (!pg)
+        return 1;
+    int ok = migrate_all(app, pg, app->cfg.auto_migrate) == 0 && load_state(app, pg) == 0;
+    PQfinish(pg);
+    if (!ok || register_routes(app) != 0)
         return 1;
     listener_add(app->listener, "lgvo_refdata", on_refdata_changed, app);
+    listener_add(app->listener, "lgvo_keys", on_keys_changed, app);
+    listener_add(app->listener, "lgvo_revocation", on_revocation, app);
     if (listener_start(app->listener) != 0) {
         log_msg(LOG_ERROR, "cannot start the change listener");
         return 1;
@@ -144,6 +188,23 @@ static int serve(struct app *app)
     return 0;
 }
 
+/* Subcommands that work on a migrated database and exit. */
+static int run_tool(struct app *app, const char *cmd, int argc, char **argv)
+{
+    PGconn *pg = connect_for_startup(app);
+    if (!pg)
+        return 1;
+    int rc = migrate_all(app, pg, 1) == 0 ? 0 : 1;
+    if (rc == 0 && strcmp(cmd, "user") == 0)
+        rc = cli_user(app, pg, argc, argv);
+    else if (rc == 0 && strcmp(cmd, "client") == 0)
+        rc = cli_client(app, pg, argc, argv);
+    else if (rc == 0 && strcmp(cmd, "keys") == 0)
+        rc = cli_keys(app, pg, argc, argv);
+    PQfinish(pg);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     const char *cmd = argc > 1 ? argv[1] : "serve";
@@ -155,7 +216,11 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0) {
+    static const char *const commands[] = {"serve", "migrate", "user", "client", "keys"};
+    int known = 0;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        known |= strcmp(cmd, commands[i]) == 0;
+    if (!known) {
         fprintf(stderr, "lgvo-api: unknown command '%s'\n", cmd);
         usage(stderr);
         return 2;
@@ -180,14 +245,33 @@ int main(int argc, char **argv)
     app.pool = pool_create(&po);
     app.refdata = refdata_create();
     app.listener = listener_create(app.pool);
-
+    app.keys = keyring_create(&app.cfg);
+    app.revoked = revocations_create(app.cfg.access_token_ttl_s + 2 * TOKEN_LEEWAY_S);
+    app.tokens = token_service_create(&app.cfg, app.keys, app.revoked, app.refdata);
+    int need_hashes = strcmp(cmd, "serve") == 0 || strcmp(cmd, "user") == 0;
+    app.hashes = need_hashes ? hash_gate_create(app.cfg.max_concurrent_hashes,
+                                                app.cfg.password_opslimit,
+                                                app.cfg.password_memlimit_kib)
+                             : NULL;
     int rc;
-    if (strcmp(cmd, "migrate") == 0)
-        rc = prepare_database(&app, 1, 0) == 0 ? 0 : 1;
-    else
+    if (need_hashes && !app.hashes) {
+        log_msg(LOG_ERROR, "cannot initialise password hashing (libsodium)");
+        rc = 1;
+    } else if (strcmp(cmd, "serve") == 0) {
         rc = serve(&app);
+    } else if (strcmp(cmd, "migrate") == 0) {
+        PGconn *pg = connect_for_startup(&app);
+        rc = pg && migrate_all(&app, pg, 1) == 0 ? 0 : 1;
+        PQfinish(pg);
+    } else {
+        rc = run_tool(&app, cmd, argc - 2, argv + 2);
+    }
 
     listener_destroy(app.listener);
+    hash_gate_destroy(app.hashes);
+    token_service_destroy(app.tokens);
+    revocations_destroy(app.revoked);
+    keyring_destroy(app.keys);
     refdata_destroy(app.refdata);
     pool_destroy(app.pool);
     router_free(&app.router);

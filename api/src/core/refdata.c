@@ -205,6 +205,21 @@ int refdata_area(struct refdata *rd, const char *slug, struct area *out)
     return i >= 0 ? 0 : -1;
 }
 
+int refdata_area_by_id(struct refdata *rd, int id, struct area *out)
+{
+    int found = -1;
+    pthread_rwlock_rdlock(&rd->lock);
+    for (int i = 0; rd->snap && i < rd->snap->nareas; i++) {
+        if (rd->snap->areas[i].id == id) {
+            *out = rd->snap->areas[i];
+            found = 0;
+            break;
+        }
+    }
+    pthread_rwlock_unlock(&rd->lock);
+    return found;
+}
+
 int refdata_principal_count(struct refdata *rd)
 {
     pthread_rwlock_rdlock(&rd->lock);

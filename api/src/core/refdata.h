@@ -33,6 +33,7 @@ int refdata_load(struct refdata *rd, PGconn *pg, char *err, size_t errlen);
 int refdata_principal(struct refdata *rd, const char *slug_or_code, struct principal *out);
 int refdata_principal_by_id(struct refdata *rd, int id, struct principal *out);
 int refdata_area(struct refdata *rd, const char *slug, struct area *out);
+int refdata_area_by_id(struct refdata *rd, int id, struct area *out);
 int refdata_principal_count(struct refdata *rd);
 
 /* Rendered JSON for the API: the list ({"items":[…]}) when key is NULL, else one item.

@@ -9,5 +9,7 @@ struct app;
 
 int health_routes(struct app *app, char *err, size_t errlen);
 int reference_routes(struct app *app, char *err, size_t errlen);
+int auth_routes(struct app *app, char *err, size_t errlen);
+int account_routes(struct app *app, char *err, size_t errlen);
 
 #endif

@@ -5,6 +5,7 @@
 #include "db/pool.h"
 #include "log.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -47,6 +48,10 @@ int request_id_valid(const char *s)
 char *error_body(int status, const char *code, const char *message, json_t *details,
                  const char *request_id, size_t *len)
 {
+    /* Messages may quote client input; Jansson refuses invalid UTF-8, so scrub it. */
+    char *clean = xstrdup(message);
+    utf8_scrub(clean);
+    message = clean;
     json_t *list = details ? json_incref(details) : json_array();
     json_t *err = json_pack("{s:i, s:s, s:s, s:o}", "status", status, "code",
                             code ? code : error_code_for_status(status), "message", message,
@@ -54,6 +59,7 @@ char *error_body(int status, const char *code, const char *message, json_t *deta
     json_t *body = json_pack("{s:o, s:s}", "error", err, "request_id", request_id);
     char *out = json_dumps(body, JSON_COMPACT);
     json_decref(body);
+    free(clean);
     if (len)
         *len = strlen(out);
     return out;

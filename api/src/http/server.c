@@ -8,6 +8,7 @@
 #include "log.h"
 #include "util/clock.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -49,25 +50,37 @@ static int body_too_large(struct req *r)
     return (long long)r->http->binary_body_length > max;
 }
 
-/* A path with control characters, a bad percent-escape or an encoded NUL is malformed. */
+/* A path is malformed when it has control characters, a bad percent-escape or an encoded
+ * NUL, or is not UTF-8 once decoded. */
 static int path_malformed(const char *path)
 {
-    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f)
-            return 1;
-        if (*p == '%') {
-            if (!isxdigit(p[1]) || !isxdigit(p[2]) || (p[1] == '0' && p[2] == '0'))
-                return 1;
-            p += 2;
+    size_t n = strlen(path);
+    char *decoded = xmalloc(n + 1), *o = decoded;
+    int bad = 0;
+    for (const unsigned char *p = (const unsigned char *)path; *p && !bad; p++) {
+        if (*p < 0x20 || *p == 0x7f) {
+            bad = 1;
+        } else if (*p == '%') {
+            if (!isxdigit(p[1]) || !isxdigit(p[2]) || (p[1] == '0' && p[2] == '0')) {
+                bad = 1;
+            } else {
+                char hex[3] = {(char)p[1], (char)p[2], 0};
+                *o++ = (char)strtol(hex, NULL, 16);
+                p += 2;
+            }
+        } else {
+            *o++ = (char)*p;
         }
     }
-    return 0;
+    bad = bad || !utf8_valid(decoded, (size_t)(o - decoded));
+    free(decoded);
+    return bad;
 }
 
 static void route_request(struct req *r)
 {
     if (path_malformed(r->path)) {
-        reply_error(r, 400, NULL, "the request path is malformed (bad percent-encoding or control characters)");
+        reply_error(r, 400, NULL, "the request path is malformed (bad percent-encoding, control characters or not UTF-8)");
         return;
     }
     char allow[128];
