@@ -32,13 +32,16 @@ void access_deny(struct req *r, const char *message)
 }
 
 /* Returns 1 with *token set when an Authorization: Bearer header is present, 0 when absent,
- * -1 when present but malformed. */
+ * -1 when present but malformed, -2 for another scheme (e.g. Basic, which the token endpoint
+ * reads itself). */
 static int bearer_token(struct req *r, const char **token)
 {
     const char *h = req_header(r, "Authorization");
     if (!h)
         return 0;
-    if (strncasecmp(h, "Bearer ", 7) != 0)
+    if (strncasecmp(h, "Bearer", 6) != 0 || (h[6] != ' ' && h[6] != '\0'))
+        return -2;
+    if (h[6] == '\0')
         return -1;
     h += 7;
     while (*h == ' ')
@@ -78,6 +81,8 @@ int access_check(struct req *r)
 {
     const char *token = NULL;
     int has = bearer_token(r, &token);
+    if (has == -2 && r->route->access == ACCESS_PUBLIC)
+        has = 0; /* not ours to judge: public routes ignore other schemes */
     if (has < 0) {
         unauthorized(r, "the Authorization header must be \"Bearer <token>\"");
         return -1;

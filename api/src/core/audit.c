@@ -27,8 +27,9 @@ int audit_write(struct req *r, const struct audit_event *e)
 {
     char ip[64];
     client_ip(r, ip);
-    char *details = json_dumps(e->details ? e->details : json_object(), JSON_COMPACT);
-    json_decref(e->details);
+    json_t *d = e->details ? e->details : json_object(); /* stolen or ours: freed below */
+    char *details = json_dumps(d, JSON_COMPACT);
+    json_decref(d);
     const char *params[] = {
         e->actor ? e->actor : (r->who.kind ? r->who.subject : "anonymous"),
         e->actor_principal ? e->actor_principal : (r->who.kind ? r->who.principal : NULL),
