@@ -113,7 +113,13 @@ static int check_grants(struct req *r, const struct principal *p, json_t *roles,
     if (!problem)
         return 0;
     json_t *details = json_pack("[{s:s, s:s}]", "path", field, "message", problem);
-    if (strstr(problem, "county_admin") && !for_client)
+    /* Granting county_admin without being one is forbidden; anything else is invalid input
+     * (the unknown-role message names county_admin too, so test the roles, not the text). */
+    int grants_county = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(roles, i, v) grants_county |= role_parse(json_string_value(v)) == ROLE_COUNTY_ADMIN;
+    if (grants_county && !for_client && !authz_is_county_admin(&r->who))
         reply_error_details(r, 403, "forbidden", details, "%s", problem);
     else
         reply_error_details(r, 422, "validation_failed", details, "%s", problem);
@@ -186,7 +192,7 @@ static void create_user(struct req *r, void *ctx)
     if (req_begin(r) != 0)
         return;
     char *roles_json = json_dumps(roles, JSON_COMPACT);
-    char *areas_json = json_dumps(areas ? areas : json_array(), JSON_COMPACT);
+    char *areas_json = areas ? json_dumps(areas, JSON_COMPACT) : xstrdup("[]");
     char pid[16];
     snprintf(pid, sizeof pid, "%d", p.id);
     const char *params[] = {pid, lower, display ? display : "", hash, roles_json, areas_json};
@@ -396,7 +402,7 @@ static void create_client(struct req *r, void *ctx)
     snprintf(client_id, sizeof client_id, "%s-%02x%02x%02x%02x", p.slug, raw[0], raw[1], raw[2], raw[3]);
     char *secret = new_secret(sha);
     char *roles_json = json_dumps(roles, JSON_COMPACT);
-    char *areas_json = json_dumps(areas ? areas : json_array(), JSON_COMPACT);
+    char *areas_json = areas ? json_dumps(areas, JSON_COMPACT) : xstrdup("[]");
     char pid[16];
     snprintf(pid, sizeof pid, "%d", p.id);
     const char *params[] = {client_id, pid, name, sha, roles_json, areas_json};
