@@ -61,18 +61,43 @@ export function sanitizerEnv() {
 }
 
 // Runs the binary to completion (e.g. `migrate`, `version`); returns {code, stdout, stderr}.
-export function runCommand(args, { env = {}, db, input } = {}) {
+// An env value of undefined removes that variable from the inherited environment.
+// timeoutMs (default 60000): the process is killed with SIGKILL after that long, and the
+// result has timedOut: true, so a command that hangs fails its test instead of the suite.
+export function runCommand(args, { env = {}, db, input, timeoutMs = 60000 } = {}) {
   return new Promise((resolve) => {
-    const child = spawn(BIN, args, {
-      env: { ...process.env, ...sanitizerEnv(), ...(db ? { LGVO_DATABASE_URL: db.url } : {}), ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '', stderr = '';
+    const merged = { ...process.env, ...sanitizerEnv(), ...(db ? { LGVO_DATABASE_URL: db.url } : {}), ...env };
+    for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
+    const child = spawn(BIN, args, { env: merged, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '', timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
+    child.stdin.on('error', () => { /* the process may exit before reading stdin */ });
     child.stdin.end(input ?? '');
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, timedOut });
+    });
   });
+}
+
+// Polls fn (sync or async) every intervalMs until it returns a truthy value, which is
+// returned; throws after timeoutMs with the last value or error in the message.
+export async function waitFor(fn, { timeoutMs = 5000, intervalMs = 25, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms (last: ${last})`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
 }
 
 // Starts `lgvo-api serve` on a free port and waits until /health/ready answers 200.
@@ -97,7 +122,8 @@ export async function startServer({ db, env = {}, ready = true, args = ['serve']
   let stdout = '';
   child.stderr.on('data', (d) => { stderr += d; });
   child.stdout.on('data', (d) => { stdout += d; });
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  // 'close' (not 'exit'): all of stderr has been read by then, e.g. the final "stopped" line.
+  const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   let exitInfo = null;
   exited.then((e) => { exitInfo = e; });
 
@@ -105,8 +131,8 @@ export async function startServer({ db, env = {}, ready = true, args = ['serve']
     base, port, db, child, exited,
     logs: () => stderr,
     stdout: () => stdout,
-    // JSON log lines written so far.
-    logLines: () => stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)),
+    // JSON log lines written so far (complete lines only).
+    logLines: () => stderr.split('\n').slice(0, -1).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)),
     async stop({ expectCode = 0 } = {}) {
       if (!exitInfo) child.kill('SIGTERM');
       const e = await exited;
@@ -191,3 +217,12 @@ export async function startPrivateCluster() {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// expectError, and strictly the documented shape: no other keys, and details empty.
+export function expectErrorExact(res, status, code) {
+  const err = expectError(res, status, code);
+  assert.deepEqual(Object.keys(res.json).sort(), ['error', 'request_id'], res.text);
+  assert.deepEqual(Object.keys(err).sort(), ['code', 'details', 'message', 'status'], res.text);
+  assert.deepEqual(err.details, [], res.text);
+  return err;
+}
