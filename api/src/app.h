@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "http/router.h"
+#include "plugin/loader.h"
 
 #include <stdatomic.h>
 
@@ -15,6 +16,7 @@ struct keyring;
 struct revocations;
 struct token_service;
 struct hash_gate;
+struct measures;
 
 struct app {
     struct config cfg;
@@ -26,6 +28,10 @@ struct app {
     struct revocations *revoked;
     struct token_service *tokens;
     struct hash_gate *hashes;  /* bounds concurrent password hashes */
+    struct measures *measures; /* measure definitions, in memory */
+    struct plugins plugins;    /* loaded area plugins */
+    atomic_llong values_version; /* bumped by every write of values; part of ETags */
+    json_t *openapi;           /* the merged OpenAPI document */
     atomic_int draining;      /* set on SIGTERM/SIGINT: readiness turns 503 */
     atomic_int open_requests; /* requests received and not yet answered */
     char version[64];

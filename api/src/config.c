@@ -14,6 +14,9 @@
 #ifndef LGVO_DEFAULT_PLUGIN_DIR
 #define LGVO_DEFAULT_PLUGIN_DIR "plugins"
 #endif
+#ifndef LGVO_DEFAULT_OPENAPI_DIR
+#define LGVO_DEFAULT_OPENAPI_DIR "openapi"
+#endif
 #ifndef LGVO_DEFAULT_SCHEMA_DIR
 #define LGVO_DEFAULT_SCHEMA_DIR "schema"
 #endif
@@ -127,6 +130,7 @@ static const struct var vars[] = {
     {"LGVO_PLUGIN_DIR", K_STRING, LGVO_DEFAULT_PLUGIN_DIR, 0, 0, OFF(plugin_dir), 0, "a directory"},
     {"LGVO_PLUGINS", K_STRING, NULL, 0, 0, OFF(plugins), 0, "comma-separated plugin slugs"},
     {"LGVO_SCHEMA_DIR", K_STRING, LGVO_DEFAULT_SCHEMA_DIR, 0, 0, OFF(schema_dir), 0, "a directory"},
+    {"LGVO_OPENAPI_DIR", K_STRING, LGVO_DEFAULT_OPENAPI_DIR, 0, 0, OFF(openapi_dir), 0, "a directory holding openapi.json"},
     {"LGVO_HTTP_THREADS", K_INT, "4", 0, 256, OFF(http_threads), 0, "0 (a thread per connection) or a thread-pool size up to 256"},
     {"LGVO_HTTP_MAX_CONNECTIONS", K_INT, "1024", 1, 65536, OFF(http_max_connections), 0, "an integer from 1 to 65536"},
     {"LGVO_HTTP_CONNECTION_TIMEOUT", K_INT, "30", 1, 3600, OFF(http_connection_timeout_s), 0, "seconds from 1 to 3600"},
@@ -142,6 +146,7 @@ static const struct var vars[] = {
     {"LGVO_MAX_CONCURRENT_HASHES", K_INT, "2", 1, 64, OFF(max_concurrent_hashes), 0, "an integer from 1 to 64 (each Argon2id hash takes about 64 MiB)"},
     {"LGVO_PASSWORD_OPSLIMIT", K_INT, "2", 1, 20, OFF(password_opslimit), 0, "Argon2id passes from 1 to 20"},
     {"LGVO_PASSWORD_MEMLIMIT_KIB", K_INT, "65536", 8192, 4194304, OFF(password_memlimit_kib), 0, "Argon2id memory in KiB from 8192 to 4194304"},
+    {"LGVO_MAX_PUSH_ROWS", K_INT, "100000", 1, 10000000, OFF(max_push_rows), 0, "an integer from 1 to 10000000"},
     {"LGVO_TOKEN_CACHE_SIZE", K_INT, "16384", 0, 1048576, OFF(token_cache_size), 0, "an integer from 0 (no cache) to 1048576"},
 };
 

@@ -19,6 +19,7 @@ struct config {
     char *plugin_dir;
     char *plugins;                 /* comma-separated slugs to enable; NULL = all found */
     char *schema_dir;
+    char *openapi_dir;
     int http_threads;              /* 0 = one thread per connection */
     int http_max_connections;
     int http_connection_timeout_s;
@@ -36,6 +37,7 @@ struct config {
     int password_opslimit;
     int password_memlimit_kib;
     int token_cache_size;
+    int max_push_rows;
 };
 
 /* Returns the value of an environment-like variable, or NULL when unset. */

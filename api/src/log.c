@@ -3,7 +3,9 @@
 #include "log.h"
 
 #include "util/clock.h"
+#include "util/mem.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -74,8 +76,12 @@ void log_request(const struct log_request_line *line)
     strbuf_add_json_string(&b, line->request_id);
     strbuf_adds(&b, ",\"method\":");
     strbuf_add_json_string(&b, line->method);
+    /* The path is client input: keep the log line valid UTF-8. */
+    char *path = xstrdup(line->path);
+    utf8_scrub(path);
     strbuf_adds(&b, ",\"path\":");
-    strbuf_add_json_string(&b, line->path);
+    strbuf_add_json_string(&b, path);
+    free(path);
     strbuf_addf(&b, ",\"status\":%d,\"duration_us\":%lld", line->status,
                 (long long)line->duration_us);
     if (line->principal) {

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "config.h"
 #include "core/audit.h"
+#include "core/measures.h"
 #include "core/refdata.h"
 #include "core/routes.h"
 #include "db/listener.h"
@@ -15,7 +16,11 @@
 #include "db/pool.h"
 #include "http/server.h"
 #include "log.h"
+#include "plugin/host.h"
+#include "plugin/loader.h"
+#include "plugin/openapi.h"
 #include "util/clock.h"
+#include "util/mem.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -99,7 +104,56 @@ static int load_state(struct app *app, PGconn *pg)
         log_msg(LOG_ERROR, "cannot read core.revocations");
         return -1;
     }
+    if (measures_load(app->measures, pg, err, sizeof err) != 0) {
+        log_msg(LOG_ERROR, "%s", err);
+        return -1;
+    }
+    PGresult *r = PQexec(pg, "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM core.values_version");
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+        atomic_store(&app->values_version, atoll(PQgetvalue(r, 0, 0)));
+    PQclear(r);
     return 0;
+}
+
+/* PostgreSQL superusers (and BYPASSRLS roles) are not subject to row-level security. */
+static void warn_if_privileged(PGconn *pg)
+{
+    PGresult *r = PQexec(pg, "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user");
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't')
+        log_msg(LOG_WARN, "LGVO_DATABASE_URL connects as a superuser or BYPASSRLS role: row-level "
+                          "security is not enforced; use an ordinary role that owns the database");
+    PQclear(r);
+}
+
+/* Loads, migrates and initialises the area plugins; their routes and measures are registered
+ * during init. */
+static int start_plugins(struct app *app, PGconn *pg)
+{
+    char err[1024];
+    if (plugins_open(&app->plugins, app->cfg.plugin_dir, app->cfg.plugins, err, sizeof err) != 0 ||
+        plugins_migrate(&app->plugins, pg, &app->expected_migrations, err, sizeof err) != 0)
+        goto fail;
+    json_t *map = json_object();
+    for (int i = 0; i < app->plugins.count; i++)
+        json_object_set_new(map, app->plugins.items[i].desc->area,
+                            json_string(app->plugins.items[i].desc->slug));
+    refdata_set_area_plugins(app->refdata, map);
+    json_decref(map);
+    if (refdata_load(app->refdata, pg, err, sizeof err) != 0 ||
+        plugins_check_areas(&app->plugins, app, err, sizeof err) != 0 ||
+        plugins_init(&app->plugins, app, err, sizeof err) != 0 ||
+        measures_sync(app->measures, pg, err, sizeof err) != 0 ||
+        measures_load(app->measures, pg, err, sizeof err) != 0)
+        goto fail;
+    char *core_doc = xasprintf("%s/openapi.json", app->cfg.openapi_dir);
+    int rc = openapi_build(app, core_doc, err, sizeof err);
+    free(core_doc);
+    if (rc != 0)
+        goto fail;
+    return 0;
+fail:
+    log_msg(LOG_ERROR, "%s", err);
+    return -1;
 }
 
 static int register_routes(struct app *app)
@@ -107,7 +161,10 @@ static int register_routes(struct app *app)
     char err[512];
     if (health_routes(app, err, sizeof err) != 0 || reference_routes(app, err, sizeof err) != 0 ||
         auth_routes(app, err, sizeof err) != 0 || account_routes(app, err, sizeof err) != 0 ||
-        audit_routes(app, err, sizeof err) != 0) {
+        audit_routes(app, err, sizeof err) != 0 || measure_routes(app, err, sizeof err) != 0 ||
+        values_push_route(app, err, sizeof err) != 0 ||
+        values_read_routes(app, err, sizeof err) != 0 || lock_routes(app, err, sizeof err) != 0 ||
+        population_routes(app, err, sizeof err) != 0 || openapi_routes(app, err, sizeof err) != 0) {
         log_msg(LOG_ERROR, "%s", err);
         return -1;
     }
@@ -135,6 +192,34 @@ static void on_keys_changed(void *ctx, PGconn *pg, const char *payload)
         log_msg(LOG_INFO, "reloaded signing keys");
 }
 
+static void on_measures_changed(void *ctx, PGconn *pg, const char *payload)
+{
+    struct app *app = ctx;
+    char err[512];
+    (void)payload;
+    if (measures_load(app->measures, pg, err, sizeof err) != 0)
+        log_msg(LOG_ERROR, "reloading measures: %s", err);
+}
+
+/* The data version only grows; a resynchronisation reads it from the sequence. */
+static void on_values_changed(void *ctx, PGconn *pg, const char *payload)
+{
+    struct app *app = ctx;
+    long long n = 0;
+    if (payload) {
+        n = atoll(payload);
+    } else {
+        PGresult *r = PQexec(pg, "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM core.values_version");
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+            n = atoll(PQgetvalue(r, 0, 0));
+        PQclear(r);
+        n++; /* a write may have been missed: move on in any case */
+    }
+    long long cur = atomic_load(&app->values_version);
+    while (n > cur && !atomic_compare_exchange_weak(&app->values_version, &cur, n))
+        ;
+}
+
 static void on_revocation(void *ctx, PGconn *pg, const char *payload)
 {
     struct app *app = ctx;
@@ -157,13 +242,18 @@ static int serve(struct app *app)
     PGconn *pg = connect_for_startup(app);
     if (!pg)
         return 1;
-    int ok = migrate_all(app, pg, app->cfg.auto_migrate) == 0 && load_state(app, pg) == 0;
+    int ok = migrate_all(app, pg, app->cfg.auto_migrate) == 0 && load_state(app, pg) == 0 &&
+             register_routes(app) == 0 && start_plugins(app, pg) == 0;
+    if (ok)
+        warn_if_privileged(pg);
     PQfinish(pg);
-    if (!ok || register_routes(app) != 0)
+    if (!ok)
         return 1;
     listener_add(app->listener, "lgvo_refdata", on_refdata_changed, app);
     listener_add(app->listener, "lgvo_keys", on_keys_changed, app);
     listener_add(app->listener, "lgvo_revocation", on_revocation, app);
+    listener_add(app->listener, "lgvo_measures", on_measures_changed, app);
+    listener_add(app->listener, "lgvo_values", on_values_changed, app);
     if (listener_start(app->listener) != 0) {
         log_msg(LOG_ERROR, "cannot start the change listener");
         return 1;
@@ -182,6 +272,8 @@ static int serve(struct app *app)
     sigwait(&stop, &sig);
     log_msg(LOG_INFO, "received %s: draining", sig == SIGINT ? "SIGINT" : "SIGTERM");
     server_stop(srv);
+    plugins_close(&app->plugins);
+    host_free();
     listener_destroy(app->listener);
     app->listener = NULL;
     log_msg(LOG_INFO, "stopped");
@@ -248,6 +340,7 @@ int main(int argc, char **argv)
     app.keys = keyring_create(&app.cfg);
     app.revoked = revocations_create(app.cfg.access_token_ttl_s + 2 * TOKEN_LEEWAY_S);
     app.tokens = token_service_create(&app.cfg, app.keys, app.revoked, app.refdata);
+    app.measures = measures_create();
     int need_hashes = strcmp(cmd, "serve") == 0 || strcmp(cmd, "user") == 0;
     app.hashes = need_hashes ? hash_gate_create(app.cfg.max_concurrent_hashes,
                                                 app.cfg.password_opslimit,
@@ -268,6 +361,10 @@ int main(int argc, char **argv)
     }
 
     listener_destroy(app.listener);
+    plugins_close(&app.plugins);
+    host_free();
+    json_decref(app.openapi);
+    measures_destroy(app.measures);
     hash_gate_destroy(app.hashes);
     token_service_destroy(app.tokens);
     revocations_destroy(app.revoked);

@@ -29,7 +29,16 @@ struct snapshot {
 struct refdata {
     pthread_rwlock_t lock;
     struct snapshot *snap;
+    json_t *area_plugins; /* area slug → plugin slug */
 };
+
+void refdata_set_area_plugins(struct refdata *rd, json_t *map)
+{
+    pthread_rwlock_wrlock(&rd->lock);
+    json_decref(rd->area_plugins);
+    rd->area_plugins = json_deep_copy(map);
+    pthread_rwlock_unlock(&rd->lock);
+}
 
 static void snapshot_free(struct snapshot *s)
 {
@@ -60,6 +69,7 @@ void refdata_destroy(struct refdata *rd)
     if (!rd)
         return;
     snapshot_free(rd->snap);
+    json_decref(rd->area_plugins);
     pthread_rwlock_destroy(&rd->lock);
     free(rd);
 }
@@ -110,7 +120,7 @@ static int load_principals(struct snapshot *s, PGconn *pg, char *err, size_t err
     return 0;
 }
 
-static int load_areas(struct snapshot *s, PGconn *pg, char *err, size_t errlen)
+static int load_areas(struct snapshot *s, PGconn *pg, json_t *plugins, char *err, size_t errlen)
 {
     PGresult *r = PQexec(pg, "SELECT id, slug, name, name_en FROM core.areas "
                              "ORDER BY sort_order, id");
@@ -129,8 +139,9 @@ static int load_areas(struct snapshot *s, PGconn *pg, char *err, size_t errlen)
         copy_field(a->slug, sizeof a->slug, r, i, 1);
         copy_field(a->name, sizeof a->name, r, i, 2);
         copy_field(a->name_en, sizeof a->name_en, r, i, 3);
-        json_t *item = json_pack("{s:s, s:s, s:s}", "slug", a->slug, "name", a->name,
-                                 "name_en", a->name_en);
+        json_t *plugin = json_object_get(plugins, a->slug);
+        json_t *item = json_pack("{s:s, s:s, s:s, s:O}", "slug", a->slug, "name", a->name,
+                                 "name_en", a->name_en, "plugin", plugin ? plugin : json_null());
         json_array_append(items, item);
         render(&s->area_items[i], item);
     }
@@ -142,7 +153,13 @@ static int load_areas(struct snapshot *s, PGconn *pg, char *err, size_t errlen)
 int refdata_load(struct refdata *rd, PGconn *pg, char *err, size_t errlen)
 {
     struct snapshot *s = xcalloc(1, sizeof *s);
-    if (load_principals(s, pg, err, errlen) != 0 || load_areas(s, pg, err, errlen) != 0) {
+    pthread_rwlock_rdlock(&rd->lock);
+    json_t *plugins = json_incref(rd->area_plugins);
+    pthread_rwlock_unlock(&rd->lock);
+    int failed = load_principals(s, pg, err, errlen) != 0 ||
+                 load_areas(s, pg, plugins, err, errlen) != 0;
+    json_decref(plugins);
+    if (failed) {
         snapshot_free(s);
         return -1;
     }

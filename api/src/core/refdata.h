@@ -4,6 +4,7 @@
 #ifndef LGVO_CORE_REFDATA_H
 #define LGVO_CORE_REFDATA_H
 
+#include <jansson.h>
 #include <libpq-fe.h>
 #include <stddef.h>
 
@@ -28,6 +29,10 @@ struct refdata *refdata_create(void); /* caller frees with refdata_destroy */
 void refdata_destroy(struct refdata *rd);
 /* Replaces the snapshot with the database's current rows. Returns 0 or -1 with err. */
 int refdata_load(struct refdata *rd, PGconn *pg, char *err, size_t errlen);
+
+/* Names the plugin serving each area (an object area slug → plugin slug; borrowed for the
+ * call) in the rendered areas from the next refdata_load on. */
+void refdata_set_area_plugins(struct refdata *rd, json_t *map);
 
 /* Lookups copy into *out; they return 0, or -1 when there is no such item. */
 int refdata_principal(struct refdata *rd, const char *slug_or_code, struct principal *out);

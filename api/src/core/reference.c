@@ -21,7 +21,7 @@ static void reply_cached(struct req *r, enum refdata_kind kind, const char *key,
     }
     req_set_header(r, "ETag", etag);
     const char *inm = req_header(r, "If-None-Match");
-    if (inm && strstr(inm, etag)) {
+    if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
         free(json);
         reply_empty(r, 304);
         return;

@@ -11,5 +11,10 @@ int health_routes(struct app *app, char *err, size_t errlen);
 int reference_routes(struct app *app, char *err, size_t errlen);
 int auth_routes(struct app *app, char *err, size_t errlen);
 int account_routes(struct app *app, char *err, size_t errlen);
+int values_push_route(struct app *app, char *err, size_t errlen);
+int values_read_routes(struct app *app, char *err, size_t errlen);
+int lock_routes(struct app *app, char *err, size_t errlen);
+int population_routes(struct app *app, char *err, size_t errlen);
+int plugin_routes(struct app *app, char *err, size_t errlen);
 
 #endif

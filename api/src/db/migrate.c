@@ -210,7 +210,7 @@ static int exec_ok(PGconn *pg, const char *sql, char *err, size_t errlen, const 
 {
     PGresult *r = PQexec(pg, sql);
     ExecStatusType s = PQresultStatus(r);
-    int ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+    int ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY;
     if (!ok)
         pg_error(pg, r, err, errlen, what);
     PQclear(r);
@@ -252,6 +252,8 @@ static int apply_one(PGconn *pg, const char *component, const char *schema,
     snprintf(what, sizeof what, "%s: migration %s failed", component, m->name);
     if (exec_ok(pg, "BEGIN", err, errlen, what) != 0)
         return -1;
+    if (exec_ok(pg, "SELECT set_config('lgvo.system', 'on', true)", err, errlen, what) != 0)
+        goto fail;
     if (schema) {
         const char *params[] = {schema};
         PGresult *r = PQexecParams(pg, "SELECT set_config('search_path', $1 || ', core', true)",

@@ -169,14 +169,19 @@ int req_begin(struct req *r)
     }
     PQclear(res);
     r->in_tx = 1;
-    char pid[16], roles[16];
-    snprintf(pid, sizeof pid, "%d", r->who.principal_id);
-    snprintf(roles, sizeof roles, "%u", r->who.roles);
-    const char *params[] = {pid, roles, r->id};
+    /* Row-level security (schema/0005): whose rows this transaction may write. A reporter
+     * starts with its own principal; the shared write decision adds others it approves. */
+    char writable[16] = "";
+    if (r->who.roles & ROLE_COUNTY_ADMIN)
+        snprintf(writable, sizeof writable, "*");
+    else if (r->who.roles & ROLE_REPORTER)
+        snprintf(writable, sizeof writable, "%d", r->who.principal_id);
+    const char *params[] = {writable, r->who.kind ? r->who.subject : "anonymous",
+                            r->who.kind ? r->who.principal : "", r->id};
     res = db_exec(c,
-                  "SELECT set_config('lgvo.principal_id', $1, true), "
-                  "set_config('lgvo.roles', $2, true), set_config('lgvo.request_id', $3, true)",
-                  3, params);
+                  "SELECT set_config('lgvo.writable', $1, true), set_config('lgvo.actor', $2, true),"
+                  " set_config('lgvo.actor_principal', $3, true), set_config('lgvo.request_id', $4, true)",
+                  4, params);
     if (!db_ok(res)) {
         reply_db_error(r, res);
         PQclear(res);
@@ -184,6 +189,26 @@ int req_begin(struct req *r)
     }
     PQclear(res);
     return 0;
+}
+
+int req_allow_write(struct req *r, int principal_id)
+{
+    if (req_begin(r) != 0)
+        return -1;
+    if (r->who.roles & ROLE_COUNTY_ADMIN)
+        return 0; /* already '*' */
+    char pid[16];
+    snprintf(pid, sizeof pid, "%d", principal_id);
+    const char *params[] = {pid};
+    PGresult *res = db_exec(r->db,
+                            "SELECT set_config('lgvo.writable', concat_ws(',', nullif("
+                            "current_setting('lgvo.writable', true), ''), $1::text), true)",
+                            1, params);
+    int ok = db_ok(res);
+    if (!ok)
+        reply_db_error(r, res);
+    PQclear(res);
+    return ok ? 0 : -1;
 }
 
 void req_set_header(struct req *r, const char *name, const char *value)

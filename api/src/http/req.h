@@ -31,6 +31,7 @@ struct req {
     json_t *body;                  /* parsed JSON body, owned */
     struct db_conn *db;            /* checked out lazily, returned by the dispatcher */
     int in_tx;
+    int rollback;                  /* roll back even on success (dry runs) */
     int status;                    /* 0 until a reply is set */
     struct identity who;
 };
@@ -50,6 +51,9 @@ struct db_conn *req_db(struct req *r);
 /* Starts the request's transaction (once) and sets the caller's principal for row-level
  * security. Returns 0, or -1 after replying. */
 int req_begin(struct req *r);
+/* Allows writing rows of principal_id in this transaction (row-level security), after the
+ * shared write decision approved it. Returns 0, or -1 after replying. */
+int req_allow_write(struct req *r, int principal_id);
 /* Runs parameterised SQL on the request's connection. NULL means a reply was already sent
  * (503); otherwise the caller PQclear's the result and checks it (see reply_db_error). */
 PGresult *req_sql(struct req *r, const char *sql, int nparams, const char *const *params);

@@ -120,7 +120,7 @@ static void finish_transaction(struct req *r)
     if (!r->in_tx)
         return;
     r->in_tx = 0;
-    if (r->status >= 400) {
+    if (r->status >= 400 || r->rollback) {
         PQclear(db_exec(r->db, "ROLLBACK", 0, NULL));
         return;
     }

@@ -1,0 +1,1 @@
+COMMENT ON SCHEMA digitalisering IS 'Tables of the digitalisering area plugin.';
