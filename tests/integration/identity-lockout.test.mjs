@@ -75,9 +75,9 @@ describe('lockout', () => {
   });
 });
 
-describe('rehashing', () => {
-  const hashOf = (db, u) => psql(`SELECT password_hash FROM core.users WHERE username = '${u.username}'`, { db: db.name }).trim();
+const hashOf = (db, u) => psql(`SELECT password_hash FROM core.users WHERE username = '${u.username}'`, { db: db.name }).trim();
 
+describe('rehashing', () => {
   test('a login with new Argon2id parameters rehashes the stored password', async () => {
     const db = createDatabase();
     const u = await createUser(db, { principal: 'motala', role: 'reader', env: { LGVO_PASSWORD_OPSLIMIT: '1', LGVO_PASSWORD_MEMLIMIT_KIB: '8192' } });
@@ -97,17 +97,30 @@ describe('rehashing', () => {
       await srv.stop();
     }
   });
+});
+
+// Real (slow) hashes and a thread per connection: parallel guesses all pass the first lock
+// check before any failure is recorded.
+describe('with the default Argon2id parameters', () => {
+  let srv, db, u;
+  before(async () => {
+    db = createDatabase();
+    u = await createUser(db, { principal: 'motala', role: 'reader', env: {} });
+    srv = await startServer({ db, env: { LGVO_HTTP_THREADS: '0' } }); // a thread per connection
+  });
+  after(async () => { await srv.stop(); });
 
   test('the default parameters are Argon2id with 64 MiB and 2 passes', async () => {
-    const db = createDatabase();
-    const u = await createUser(db, { principal: 'motala', role: 'reader', env: {} });
     assert.match(hashOf(db, u), /^\$argon2id\$v=19\$m=65536,t=2,p=1\$/);
-    const srv = await startServer({ db });
-    try {
-      expectStatus(await attempt(srv, u.username, u.password), 200);
-      assert.match(hashOf(db, u), /^\$argon2id\$v=19\$m=65536,t=2,p=1\$/);
-    } finally {
-      await srv.stop();
-    }
+    expectStatus(await attempt(srv, u.username, u.password), 200);
+    assert.match(hashOf(db, u), /^\$argon2id\$v=19\$m=65536,t=2,p=1\$/);
+  });
+
+  test('parallel guesses do not get around the limit: at most 5 are judged, the rest get 429', async () => {
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => attempt(srv, u.username, `parallel-guess-${i}`)));
+    const statuses = answers.map((r) => r.status);
+    assert.ok(statuses.every((st) => st === 400 || st === 429), statuses.join());
+    assert.ok(statuses.filter((st) => st === 400).length <= 5, `more than 5 guesses were judged: ${statuses.join()}`);
+    assert.equal((await attempt(srv, u.username, u.password)).status, 429);
   });
 });

@@ -187,6 +187,33 @@ static int exec_simple(struct req *r, const char *text)
     return res ? 0 : -1;
 }
 
+static void reply_locked(struct req *r, const char *username, const char *retry_after)
+{
+    req_set_header(r, "Retry-After", retry_after);
+    audit(r, "login.locked", username, NULL, NULL, NULL);
+    oauth_error(r, 429, "invalid_grant",
+                "too many failed logins for this username; try again later (see Retry-After)");
+}
+
+/* Returns 1 after replying 429 when the username is locked, 0 when it is not, -1 after
+ * replying with an error. Checked before and again after the (slow) password check, so that
+ * guesses sent in parallel cannot all slip in before the lock is set. */
+static int locked_out(struct req *r, const char *username)
+{
+    const char *p[] = {username};
+    PGresult *res = sql(r,
+                        "SELECT ceil(extract(epoch FROM locked_until - now()))::int "
+                        "FROM core.login_throttle WHERE username = $1 AND locked_until > now()",
+                        1, p);
+    if (!res)
+        return -1;
+    int locked = PQntuples(res) > 0;
+    if (locked)
+        reply_locked(r, username, PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return locked;
+}
+
 static void grant_password(struct req *r, json_t *form)
 {
     const char *username_in = json_string_value(json_object_get(form, "username"));
@@ -205,23 +232,10 @@ static void grant_password(struct req *r, json_t *form)
         username[i] = (char)((username_in[i] >= 'A' && username_in[i] <= 'Z') ? username_in[i] + 32 : username_in[i]);
 
     const char *p1[] = {username};
-    PGresult *res = sql(r,
-                        "SELECT ceil(extract(epoch FROM locked_until - now()))::int "
-                        "FROM core.login_throttle WHERE username = $1 AND locked_until > now()",
-                        1, p1);
-    if (!res)
+    if (locked_out(r, username) != 0)
         return;
-    if (PQntuples(res) > 0) {
-        req_set_header(r, "Retry-After", PQgetvalue(res, 0, 0));
-        PQclear(res);
-        audit(r, "login.locked", username, NULL, NULL, NULL);
-        oauth_error(r, 429, "invalid_grant",
-                    "too many failed logins for this username; try again later (see Retry-After)");
-        return;
-    }
-    PQclear(res);
 
-    res = sql(r,
+    PGresult *res = sql(r,
               "SELECT u.id, u.password_hash, u.active, p.slug, array_to_json(u.roles)::text,"
               " array_to_json(u.areas)::text "
               "FROM core.users u JOIN core.principals p ON p.id = u.principal_id WHERE u.username = $1",
@@ -261,10 +275,17 @@ static void grant_password(struct req *r, json_t *form)
                   "   THEN now() ELSE t.window_start END,"
                   " locked_until = CASE WHEN t.window_start >= now() - interval '" LOCKOUT_WINDOW "'"
                   "   AND t.failures + 1 >= " LOCKOUT_FAILURES
-                  "   THEN now() + interval '" LOCKOUT_WINDOW "' ELSE NULL END",
+                  "   THEN now() + interval '" LOCKOUT_WINDOW "' ELSE NULL END "
+                  "RETURNING failures, ceil(extract(epoch FROM locked_until - now()))::int",
                   1, p1);
         if (!res)
             return;
+        if (atoi(PQgetvalue(res, 0, 0)) > atoi(LOCKOUT_FAILURES) && !PQgetisnull(res, 0, 1)) {
+            /* Locked by guesses that finished while this one was being checked. */
+            reply_locked(r, username, PQgetvalue(res, 0, 1));
+            PQclear(res);
+            return;
+        }
         PQclear(res);
         if (audit(r, "login.failure", username, NULL, NULL, NULL) != 0)
             return;
@@ -272,6 +293,10 @@ static void grant_password(struct req *r, json_t *form)
         return;
     }
 
+    if (locked_out(r, username) != 0) {
+        json_decref(g.areas);
+        return;
+    }
     char new_hash[PASSWORD_HASH_MAX] = "";
     if (rehash && password_hash(r->app->hashes, password, new_hash) != PW_OK)
         new_hash[0] = '\0';
