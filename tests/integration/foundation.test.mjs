@@ -93,13 +93,14 @@ describe('principals', () => {
 });
 
 describe('areas', () => {
-  test('GET /api/v1/areas lists the four areas with slug, name and name_en, in order', async () => {
+  test('GET /api/v1/areas lists the four areas with slug, name, name_en and serving plugin, in order', async () => {
     const res = expectStatus(await req(srv, 'GET', '/api/v1/areas'), 200);
     assert.equal(res.headers.get('content-type'), JSON_TYPE);
     assert.deepEqual(Object.keys(res.json), ['items']);
     assert.deepEqual(res.json.items.map((a) => [a.slug, a.name]), AREAS);
     for (const a of res.json.items) {
-      assert.deepEqual(Object.keys(a).sort(), ['name', 'name_en', 'slug']);
+      assert.deepEqual(Object.keys(a).sort(), ['name', 'name_en', 'plugin', 'slug']);
+      assert.equal(a.plugin, a.slug, 'each area is served by the plugin of the same slug');
       assert.ok(typeof a.name_en === 'string' && a.name_en.length > 0, JSON.stringify(a));
     }
   });

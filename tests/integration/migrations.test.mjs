@@ -1,9 +1,13 @@
 // The migration runner, on a temporary copy of schema/ (LGVO_SCHEMA_DIR).
 import { test } from 'node:test';
+import os from 'node:os';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SOURCE_DIR, WORK, createDatabase, freePort, psql, runCommand, startServer, req, expectStatus } from './lib/harness.mjs';
+
+// These tests are about the core's migrations: load no plugins (they add migrations of their own).
+process.env.LGVO_PLUGIN_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'lgvo-no-plugins-'));
 
 const REPO_SCHEMA = path.join(SOURCE_DIR, 'schema');
 

@@ -1,10 +1,14 @@
 // Data survives a server restart; reference data changed in the database shows through the
 // running service (LISTEN/NOTIFY); a restart re-applies no migration.
 import { test } from 'node:test';
+import os from 'node:os';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SOURCE_DIR, WORK, startServer, createDatabase, req, expectStatus, psql, waitFor } from './lib/harness.mjs';
+
+// These tests are about the core's migrations: load no plugins (they add migrations of their own).
+process.env.LGVO_PLUGIN_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'lgvo-no-plugins-'));
 
 const migrationRows = (db) => psql(
   'SELECT component, version, name, sha256, applied_at FROM core.migrations ORDER BY component, version',

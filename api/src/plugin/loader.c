@@ -166,7 +166,8 @@ int plugins_open(struct plugins *ps, const char *dir, const char *enabled, char 
         }
     }
     closedir(d);
-    qsort(names, n, sizeof *names, by_name);
+    if (n)
+        qsort(names, n, sizeof *names, by_name);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         if (rc == 0)
