@@ -154,6 +154,15 @@ describe('client_credentials grant', () => {
     expectOAuthError(unknown, 401, 'invalid_client');
   });
 
+  test('a client_id that cannot exist (not UTF-8, too long) is still 401 invalid_client', async () => {
+    const raw = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(':secret')]).toString('base64');
+    const basic = await tokenRequest(srv, { grant_type: 'client_credentials' }, { headers: { authorization: `Basic ${raw}` } });
+    expectOAuthError(basic, 401, 'invalid_client');
+    const long = await tokenRequest(srv, { grant_type: 'client_credentials', client_id: `a${'é'.repeat(60)}`, client_secret: 'x' });
+    expectOAuthError(long, 401, 'invalid_client');
+    expectOAuthError(await tokenRequest(srv, { grant_type: 'client_credentials', client_id: 'x'.repeat(5000), client_secret: 'x' }), 401, 'invalid_client');
+  });
+
   test('a missing secret is invalid_request', async () => {
     expectOAuthError(await tokenRequest(srv, { grant_type: 'client_credentials', client_id: robot.client_id }), 400, 'invalid_request');
   });

@@ -357,18 +357,26 @@ static void grant_client_credentials(struct req *r, json_t *form)
         oauth_error(r, 400, "invalid_request", "client_id and client_secret are required");
         return;
     }
+    /* Client ids are 3-80 of [a-z0-9-]; anything else (e.g. a Basic user name that is not
+     * UTF-8) is an unknown client, not a database error, and is not copied into the audit. */
+    size_t idlen = strlen(id);
+    int plausible = idlen >= 3 && idlen <= 80 &&
+                    strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-") == idlen;
     const char *p[] = {id};
-    PGresult *res = sql(r,
-                        "SELECT c.secret_sha256, c.active, p.slug, array_to_json(c.roles)::text,"
-                        " array_to_json(c.areas)::text "
-                        "FROM core.clients c JOIN core.principals p ON p.id = c.principal_id "
-                        "WHERE c.client_id = $1",
-                        1, p);
-    if (!res)
-        return;
+    PGresult *res = NULL;
+    if (plausible) {
+        res = sql(r,
+                  "SELECT c.secret_sha256, c.active, p.slug, array_to_json(c.roles)::text,"
+                  " array_to_json(c.areas)::text "
+                  "FROM core.clients c JOIN core.principals p ON p.id = c.principal_id "
+                  "WHERE c.client_id = $1",
+                  1, p);
+        if (!res)
+            return;
+    }
     char given[65];
     sha256_hex(secret, given);
-    int ok = PQntuples(res) == 1 && PQgetvalue(res, 0, 1)[0] == 't' &&
+    int ok = res && PQntuples(res) == 1 && PQgetvalue(res, 0, 1)[0] == 't' &&
              sodium_memcmp(given, PQgetvalue(res, 0, 0), 64) == 0;
     struct grantee g = {.kind = IDENTITY_CLIENT};
     if (ok) {
@@ -379,7 +387,7 @@ static void grant_client_credentials(struct req *r, json_t *form)
     }
     PQclear(res);
     char target[96];
-    snprintf(target, sizeof target, "client:%s", id);
+    snprintf(target, sizeof target, "client:%s", plausible ? id : "?");
     if (!ok) {
         if (audit(r, "client.auth_failure", target, NULL, target, NULL) != 0)
             return;
