@@ -51,6 +51,7 @@ typedef struct lgvo_request lgvo_request;   /* one HTTP request; borrowed for th
 typedef struct lgvo_result lgvo_result;     /* one SQL result; caller frees (host->result_free) */
 typedef struct lgvo_row_errors lgvo_row_errors; /* the push's error list; borrowed */
 typedef struct lgvo_host lgvo_host;
+typedef struct lgvo_push lgvo_push;         /* a push in progress; freed by host->push_reply */
 
 /* Who may call a route. Values match the host's own rules. */
 typedef enum lgvo_access {
@@ -138,6 +139,17 @@ typedef struct lgvo_measure_def {
     const char *description; /* English; how it is computed; may be NULL */
 } lgvo_measure_def;
 
+/* The outcome of host->push_values. */
+typedef struct lgvo_push_result {
+    uint32_t struct_size;    /* set by the caller: sizeof(lgvo_push_result) */
+    int replied;             /* 1: the host has answered (refused, replayed, failed); just return */
+    int dry_run;             /* ?dry_run=true: everything is rolled back at the end */
+    long created, updated, unchanged, deleted; /* derived value rows */
+    size_t rejected_count;   /* source rows rejected (by the plugin or through their values) */
+    const unsigned char *rejected; /* per source row, 1 when rejected; borrowed until push_reply */
+    lgvo_push *push;         /* hand to push_reply */
+} lgvo_push_result;
+
 typedef void (*lgvo_handler)(lgvo_request *req, void *ctx);
 
 /* The host API table, passed to init; borrowed for the plugin's lifetime. */
@@ -220,6 +232,25 @@ struct lgvo_host {
      * replying (database error or unknown principal). */
     int (*population)(lgvo_request *req, const char *principal, int year, const char *sex,
                       const char *age_band, long *out);
+
+    /* --- derived values: a plugin endpoint that stores its own rows and derives shared
+     * measure values from them pushes those through the core's push, with the same checks,
+     * write decision, history, modes (?mode=), ?dry_run and Idempotency-Key. --- */
+
+    /* values: array of value objects as in POST /api/v1/values, each with an extra integer
+     * "source": the index of the plugin's input row it comes from (borrowed). collection: the
+     * name of the plugin's input array, for error paths ("/<collection>/<index>").
+     * source_rows: how many input rows. errors: the plugin's own row errors,
+     * [{"index","path","code","message"}] by input row (stolen; may be NULL). Validates and
+     * writes in the request's transaction. Returns 0 with *out filled: then store your rows
+     * for the sources not rejected and call push_reply. Returns -1 with out->replied = 1
+     * when the host has answered (refused push, replayed Idempotency-Key, database error). */
+    int (*push_values)(lgvo_request *req, json_t *values, const char *collection,
+                       size_t source_rows, json_t *errors, lgvo_push_result *out);
+    /* Answers with the import summary (plus the members of extra, stolen, may be NULL), rolls
+     * back a dry run, stores the answer for an Idempotency-Key, and frees push. If the
+     * request was already answered (e.g. a later SQL error), only frees. */
+    void (*push_reply)(lgvo_request *req, lgvo_push *push, json_t *extra);
 
     void *reserved[16]; /* room to grow within ABI 1.x */
 };

@@ -255,12 +255,17 @@ int values_parse_json(const char *body, size_t len, size_t max_rows, struct push
                  json_array_size(values), max_rows);
         rc = -2;
     } else {
-        allocate(rows, e, json_array_size(values));
-        for (size_t i = 0; i < rows->count; i++)
-            row_from_json(e, &rows->items[i], json_array_get(values, i));
+        values_rows_from_array(values, rows, e);
     }
     json_decref(doc);
     return rc;
+}
+
+void values_rows_from_array(json_t *values, struct push_rows *rows, struct push_errors *e)
+{
+    allocate(rows, e, json_array_size(values));
+    for (size_t i = 0; i < rows->count; i++)
+        row_from_json(e, &rows->items[i], json_array_get(values, i));
 }
 
 /* ---- CSV (RFC 4180) ---- */

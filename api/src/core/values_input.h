@@ -14,6 +14,8 @@ struct identity;
  * with a "values" array (400); -2 when it has more than max_rows rows (413). */
 int values_parse_json(const char *body, size_t len, size_t max_rows, struct push_rows *rows,
                       struct push_errors *e, char *err, size_t errlen);
+/* Reads rows from a JSON array of value objects (as in {"values":[…]}). */
+void values_rows_from_array(json_t *values, struct push_rows *rows, struct push_errors *e);
 /* Parses a CSV body (RFC 4180, header row). Same return codes. */
 int values_parse_csv(const char *body, size_t len, size_t max_rows, struct push_rows *rows,
                      struct push_errors *e, char *err, size_t errlen);

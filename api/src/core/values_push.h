@@ -8,6 +8,8 @@
 #include "core/period.h"
 #include "core/refdata.h"
 
+#include "lgvo/plugin.h"
+
 #include <jansson.h>
 #include <stddef.h>
 
@@ -56,5 +58,12 @@ struct push_errors {
 void push_row_error(struct push_errors *e, size_t index, const char *field, const char *code,
                     const char *message);
 
+
+struct req;
+
+/* host->push_values / host->push_reply (see lgvo/plugin.h). */
+int values_push_derived(struct req *r, json_t *values, const char *collection, size_t nsources,
+                        json_t *plugin_errors, lgvo_push_result *out);
+void values_push_derived_reply(struct req *r, lgvo_push *push, json_t *extra);
 
 #endif

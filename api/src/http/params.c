@@ -152,7 +152,7 @@ const char *query_enum(struct query_params *q, const char *name, const char *con
 
 int query_params_failed(struct query_params *q)
 {
-    const char **keys = u_map_enum_keys(q->r->http->map_url);
+    const char **keys = q->allow_unknown ? NULL : u_map_enum_keys(q->r->http->map_url);
     for (int i = 0; keys && keys[i]; i++) {
         int known = 0;
         for (int k = 0; k < q->nknown && !known; k++)

@@ -15,6 +15,7 @@ struct query_params {
     json_t *errors; /* owned; NULL until the first problem */
     int nknown;
     const char *known[QUERY_MAX_KNOWN];
+    int allow_unknown; /* other parameters belong to someone else (a plugin route) */
 };
 
 void query_params_init(struct query_params *q, struct req *r);

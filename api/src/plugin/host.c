@@ -256,6 +256,17 @@ static int h_population(lgvo_request *req, const char *principal, int year, cons
     return population_lookup(r, p.id, year, sex, age_band, out);
 }
 
+static int h_push_values(lgvo_request *req, json_t *values, const char *collection,
+                         size_t source_rows, json_t *errors, lgvo_push_result *out)
+{
+    return values_push_derived(R(req), values, collection, source_rows, errors, out);
+}
+
+static void h_push_reply(lgvo_request *req, lgvo_push *push, json_t *extra)
+{
+    values_push_derived_reply(R(req), push, extra);
+}
+
 static const lgvo_host table = {
     .struct_size = sizeof(lgvo_host),
     .abi_major = LGVO_PLUGIN_ABI_MAJOR,
@@ -280,6 +291,8 @@ static const lgvo_host table = {
     .row_error = h_row_error,
     .log = h_log,
     .population = h_population,
+    .push_values = h_push_values,
+    .push_reply = h_push_reply,
 };
 
 const lgvo_host *host_table(void)
