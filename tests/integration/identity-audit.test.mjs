@@ -188,6 +188,17 @@ describe('GET /api/v1/audit', () => {
     assert.ok(err.details.length > 0);
   });
 
+  test('text that is not UTF-8 and impossible dates are 400, not a database error', async () => {
+    for (const q of ['actor=%FF', 'action=%C3', 'principal=%FF%FE', 'from=2025-13-01', 'from=2025-02-29', 'to=2025-04-31',
+      'from=0000-01-01', 'to=2025-01-01T25:00:00Z', 'to=2025-01-01T12:60:00Z', 'from=2025-01-01T12:00:00+16:00']) {
+      const e = expectError(await audit(q), 400, 'invalid_query');
+      assert.equal(e.details[0].path, `query.${q.split('=')[0]}`, q);
+    }
+    for (const [k, v] of [['from', '2024-02-29'], ['to', '2025-01-01T23:59:60Z'], ['from', '2025-01-01T12:00:00.123+01:00'], ['to', '2025-06-30 12:00:00-0530']]) {
+      expectStatus(await audit(`${k}=${encodeURIComponent(v)}`), 200);
+    }
+  });
+
   test('an org_admin sees only its own principal; asking for another is 403', async () => {
     const items = expectStatus(await audit('limit=1000', tok.motalaAdmin), 200).json.items;
     assert.ok(items.length > 0);

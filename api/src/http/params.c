@@ -2,6 +2,7 @@
 #include "http/params.h"
 
 #include "http/req.h"
+#include "util/utf8.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -38,12 +39,12 @@ const char *query_text(struct query_params *q, const char *name, size_t maxlen)
     if (!v)
         return NULL;
     size_t n = strlen(v);
-    int bad = n == 0 || n > maxlen;
+    int bad = n == 0 || n > maxlen || !utf8_valid(v, n);
     for (size_t i = 0; i < n && !bad; i++)
         bad = (unsigned char)v[i] < 0x20 || v[i] == 0x7f;
     if (bad) {
         char msg[128];
-        snprintf(msg, sizeof msg, "must be 1 to %zu characters without control characters",
+        snprintf(msg, sizeof msg, "must be 1 to %zu characters of UTF-8 without control characters",
                  maxlen);
         query_problem(q, name, msg);
         return NULL;
@@ -59,21 +60,37 @@ static int digits(const char *s, int n)
     return 1;
 }
 
+static int number(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+/* The shape and the ranges (a real calendar day, 00:00 to 23:59:60, offsets up to 15:59 as
+ * PostgreSQL takes them), so that a bad value is a 400 here, not a database error. */
 static int timestamp_ok(const char *s)
 {
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     size_t n = strlen(s);
     if (n < 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' ||
         !digits(s + 8, 2))
+        return 0;
+    int year = number(s, 4), month = number(s + 5, 2), day = number(s + 8, 2);
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (year < 1 || month < 1 || month > 12 || day < 1 || day > days[month - 1] ||
+        (month == 2 && day == 29 && !leap))
         return 0;
     if (n == 10)
         return 1;
     const char *p = s + 10;
     if ((*p != 'T' && *p != ' ') || strlen(p) < 6 || !digits(p + 1, 2) || p[3] != ':' ||
-        !digits(p + 4, 2))
+        !digits(p + 4, 2) || number(p + 1, 2) > 23 || number(p + 4, 2) > 59)
         return 0;
     p += 6;
     if (*p == ':') {
-        if (!digits(p + 1, 2))
+        if (!digits(p + 1, 2) || number(p + 1, 2) > 60)
             return 0;
         p += 3;
         if (*p == '.') {
@@ -86,9 +103,12 @@ static int timestamp_ok(const char *s)
     }
     if (*p == 'Z')
         return p[1] == '\0';
-    if (*p == '+' || *p == '-')
-        return digits(p + 1, 2) && ((p[3] == ':' && digits(p + 4, 2) && p[6] == '\0') ||
-                                    (digits(p + 3, 2) && p[5] == '\0'));
+    if (*p == '+' || *p == '-') {
+        int colon = p[3] == ':';
+        return digits(p + 1, 2) && number(p + 1, 2) <= 15 &&
+               ((colon && digits(p + 4, 2) && p[6] == '\0' && number(p + 4, 2) <= 59) ||
+                (!colon && digits(p + 3, 2) && p[5] == '\0' && number(p + 3, 2) <= 59));
+    }
     return *p == '\0';
 }
 
