@@ -122,6 +122,17 @@ describe('claims', () => {
     expectStatus(await me(forge({ iat: now() - 1000, nbf: now() - 1000, exp: now() - 10 })), 200);
   });
 
+  test('extreme exp and nbf values neither crash the server nor pass when they should not', async () => {
+    const base = claims({ sub: `user:${admin.id}`, principal: 'motala', roles: ['org_admin'] });
+    const text = (over) => JSON.stringify(base).replace(/"exp":\d+/, `"exp":${over.exp ?? base.exp}`).replace(/"nbf":\d+/, `"nbf":${over.nbf ?? base.nbf}`);
+    const signed = (over) => signJwt({ alg: 'ES256', typ: 'JWT', kid: key.kid }, text(over), key.privateKey);
+    expectStatus(await me(signed({ exp: '9223372036854775807' })), 200);
+    expectInvalidToken(await me(signed({ exp: '-9223372036854775808' })));
+    expectInvalidToken(await me(signed({ nbf: '9223372036854775807' })));
+    expectStatus(await me(signed({ nbf: '-9223372036854775808' })), 200);
+    expectStatus(await me(adminToken), 200);
+  });
+
   test('a cached token is refused once it expires', async () => {
     const token = forge({ iat: now() - 1000, nbf: now() - 1000, exp: now() - 28 });
     expectStatus(await me(token), 200);

@@ -218,9 +218,10 @@ static int still_valid(struct token_service *ts, const struct identity *who, int
                        const char **why)
 {
     int64_t now = clock_wall_us() / 1000000;
-    if (now > who->expires_at + TOKEN_LEEWAY_S)
+    /* The leeway goes on now's side: exp and nbf are any signed 64-bit values. */
+    if (who->expires_at < now - TOKEN_LEEWAY_S)
         return *why = "the token has expired", -1;
-    if (now + TOKEN_LEEWAY_S < nbf)
+    if (nbf > now + TOKEN_LEEWAY_S)
         return *why = "the token is not valid yet", -1;
     if (revocations_check(ts->revoked, who->jti, who->sid, who->subject, who->issued_at))
         return *why = "the token has been revoked", -1;
