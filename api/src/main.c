@@ -164,7 +164,8 @@ static int register_routes(struct app *app)
         audit_routes(app, err, sizeof err) != 0 || measure_routes(app, err, sizeof err) != 0 ||
         values_push_route(app, err, sizeof err) != 0 ||
         values_read_routes(app, err, sizeof err) != 0 || lock_routes(app, err, sizeof err) != 0 ||
-        population_routes(app, err, sizeof err) != 0 || openapi_routes(app, err, sizeof err) != 0) {
+        population_routes(app, err, sizeof err) != 0 || openapi_routes(app, err, sizeof err) != 0 ||
+        workplan_routes(app, err, sizeof err) != 0) {
         log_msg(LOG_ERROR, "%s", err);
         return -1;
     }
