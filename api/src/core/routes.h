@@ -15,7 +15,6 @@ int values_push_route(struct app *app, char *err, size_t errlen);
 int values_read_routes(struct app *app, char *err, size_t errlen);
 int lock_routes(struct app *app, char *err, size_t errlen);
 int population_routes(struct app *app, char *err, size_t errlen);
-int plugin_routes(struct app *app, char *err, size_t errlen);
 int workplan_routes(struct app *app, char *err, size_t errlen);
 
 #endif

@@ -16,6 +16,7 @@
 #include "lgvo/plugin.h"
 #include "log.h"
 #include "plugin/loader.h"
+#include "util/clock.h"
 #include "util/mem.h"
 
 #include <stdio.h>
@@ -255,8 +256,10 @@ static void push(struct req *r, void *ctx)
         reply_error(r, 413, "too_many_rows", "%s", err);
         goto out;
     }
+    int64_t parsed_us = clock_mono_us();
     values_check_rows(app, &r->who, &job.rows, &job.e);
     run_plugin_hooks(app, &job.rows, &job.e);
+    int64_t checked_us = clock_mono_us();
     int forbidden = 0;
     long bad = count_bad(&job.rows, &forbidden);
     if (bad && !job.partial) {
@@ -265,6 +268,9 @@ static void push(struct req *r, void *ctx)
     }
     if (job_write(r, &job, own_errors, NULL) == 0)
         job_answer(r, &job, count_bad(&job.rows, NULL), job.e.list, NULL);
+    log_msg(LOG_DEBUG, "push %s: %zu rows; parse %lld us, checks %lld us, write and answer %lld us",
+            r->id, job.rows.count, (long long)(parsed_us - r->start_us),
+            (long long)(checked_us - parsed_us), (long long)(clock_mono_us() - checked_us));
 out:
     job_free(&job);
 }
