@@ -35,6 +35,29 @@ static int valid_slug(const char *s)
     return s[n - 1] != '-';
 }
 
+/* Slugs that would make the plugin's schema or migration component the core's or
+ * PostgreSQL's own. */
+static int reserved_slug(const char *s)
+{
+    return strcmp(s, "core") == 0 || strcmp(s, "public") == 0 ||
+           strcmp(s, "information-schema") == 0 || strncmp(s, "pg-", 3) == 0;
+}
+
+/* A core route under /api/v1/<slug>, or NULL: a plugin's routes live there, so its slug must
+ * not name one of the core's resources (its routes would be mixed with the core's). */
+static const struct route *core_route_under(const struct router *rt, const char *slug)
+{
+    size_t n = strlen(slug);
+    for (size_t i = 0; i < rt->count; i++) {
+        const struct route *r = &rt->routes[i];
+        const char *p = r->pattern;
+        if (strcmp(r->owner, "core") == 0 && strncmp(p, "/api/v1/", 8) == 0 &&
+            strncmp(p + 8, slug, n) == 0 && (p[8 + n] == '/' || p[8 + n] == '\0'))
+            return r;
+    }
+    return NULL;
+}
+
 static int in_list(const char *list, const char *slug)
 {
     size_t n = strlen(slug);
@@ -78,6 +101,11 @@ static int check_descriptor(const char *path, const lgvo_plugin_descriptor *d, c
                  path, d->slug ? d->slug : "(null)");
         return -1;
     }
+    if (reserved_slug(d->slug)) {
+        snprintf(err, errlen, "%s: the slug \"%s\" is reserved (expected a slug other than core, public, information-schema and pg-*: the slug names the plugin's schema and its migrations)",
+                 path, d->slug);
+        return -1;
+    }
     if (!d->name || !*d->name || !d->version || !*d->version || !d->area || !*d->area) {
         snprintf(err, errlen, "%s: the descriptor needs a name, a version and an area", path);
         return -1;
@@ -85,6 +113,15 @@ static int check_descriptor(const char *path, const lgvo_plugin_descriptor *d, c
     if (!d->init) {
         snprintf(err, errlen, "%s: the descriptor has no init function", path);
         return -1;
+    }
+    /* Reserved fields become new members in later 1.x versions: a 1.0 plugin must leave them
+     * NULL, or a newer host would take them for something they are not. */
+    for (size_t i = 0; i < sizeof d->reserved / sizeof d->reserved[0]; i++) {
+        if (d->reserved[i]) {
+            snprintf(err, errlen, "%s: descriptor field reserved[%zu] must be NULL (found %p); initialise the descriptor with designated initialisers",
+                     path, i, d->reserved[i]);
+            return -1;
+        }
     }
     return 0;
 }
@@ -240,6 +277,12 @@ int plugins_init(struct plugins *ps, struct app *app, char *err, size_t errlen)
 {
     for (int i = 0; i < ps->count; i++) {
         struct plugin *p = &ps->items[i];
+        const struct route *taken = core_route_under(&app->router, p->desc->slug);
+        if (taken) {
+            snprintf(err, errlen, "%s: the slug \"%s\" names a core resource (%s %s): a plugin's routes are mounted under /api/v1/<slug>/, so expected a slug the core does not use",
+                     p->path, p->desc->slug, taken->method, taken->pattern);
+            return -1;
+        }
         host_begin_init(app, p);
         int rc = p->desc->init(host_table(), &p->state);
         const char *problem = host_end_init();
