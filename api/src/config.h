@@ -38,6 +38,7 @@ struct config {
     int password_memlimit_kib;
     int token_cache_size;
     int max_push_rows;
+    char *cors_origins;            /* comma-separated exact origins; NULL = none */
 };
 
 /* Returns the value of an environment-like variable, or NULL when unset. */

@@ -4,6 +4,7 @@
 #include "app.h"
 #include "auth/access.h"
 #include "db/pool.h"
+#include "http/cors.h"
 #include "http/req.h"
 #include "log.h"
 #include "util/clock.h"
@@ -93,6 +94,8 @@ static void route_request(struct req *r)
     case MATCH_WRONG_METHOD:
         req_set_header(r, "Allow", allow);
         if (strcmp(r->method, "OPTIONS") == 0) {
+            /* Preflights carry no token: answered here, before authentication. */
+            cors_headers(r, 1, allow);
             reply_empty(r, 204);
             return;
         }
@@ -159,6 +162,8 @@ static int dispatch(const struct _u_request *http, struct _u_response *resp, voi
         pool_release(app->pool, r.db);
 
     req_set_header(&r, "X-Request-Id", r.id);
+    if (!r.resp->map_header || !u_map_has_key_case(r.resp->map_header, "Access-Control-Allow-Methods"))
+        cors_headers(&r, 0, NULL);
     if (atomic_load(&app->draining))
         req_set_header(&r, "Connection", "close");
 
