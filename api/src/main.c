@@ -165,7 +165,7 @@ static int register_routes(struct app *app)
         values_push_route(app, err, sizeof err) != 0 ||
         values_read_routes(app, err, sizeof err) != 0 || lock_routes(app, err, sizeof err) != 0 ||
         population_routes(app, err, sizeof err) != 0 || openapi_routes(app, err, sizeof err) != 0 ||
-        workplan_routes(app, err, sizeof err) != 0) {
+        workplan_routes(app, err, sizeof err) != 0 || signal_routes(app, err, sizeof err) != 0) {
         log_msg(LOG_ERROR, "%s", err);
         return -1;
     }

@@ -16,5 +16,6 @@ int values_read_routes(struct app *app, char *err, size_t errlen);
 int lock_routes(struct app *app, char *err, size_t errlen);
 int population_routes(struct app *app, char *err, size_t errlen);
 int workplan_routes(struct app *app, char *err, size_t errlen);
+int signal_routes(struct app *app, char *err, size_t errlen);
 
 #endif
