@@ -17,6 +17,7 @@ struct revocations;
 struct token_service;
 struct hash_gate;
 struct measures;
+struct read_cache;
 
 struct app {
     struct config cfg;
@@ -32,6 +33,7 @@ struct app {
     struct plugins plugins;    /* loaded area plugins */
     atomic_llong values_version; /* bumped by every write of values; part of ETags */
     json_t *openapi;           /* the merged OpenAPI document */
+    struct read_cache *read_cache; /* rendered reads, valid for one data version */
     atomic_int draining;      /* set on SIGTERM/SIGINT: readiness turns 503 */
     atomic_int open_requests; /* requests received and not yet answered */
     char version[64];

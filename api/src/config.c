@@ -148,6 +148,7 @@ static const struct var vars[] = {
     {"LGVO_PASSWORD_MEMLIMIT_KIB", K_INT, "65536", 8192, 4194304, OFF(password_memlimit_kib), 0, "Argon2id memory in KiB from 8192 to 4194304"},
     {"LGVO_MAX_PUSH_ROWS", K_INT, "100000", 1, 10000000, OFF(max_push_rows), 0, "an integer from 1 to 10000000"},
     {"LGVO_CORS_ORIGINS", K_STRING, NULL, 0, 0, OFF(cors_origins), 0, "comma-separated origins such as https://app.example.se"},
+    {"LGVO_READ_CACHE_SIZE", K_INT, "4096", 0, 1048576, OFF(read_cache_size), 0, "an integer from 0 (no cache) to 1048576"},
     {"LGVO_TOKEN_CACHE_SIZE", K_INT, "16384", 0, 1048576, OFF(token_cache_size), 0, "an integer from 0 (no cache) to 1048576"},
 };
 

@@ -37,6 +37,7 @@ struct config {
     int password_opslimit;
     int password_memlimit_kib;
     int token_cache_size;
+    int read_cache_size;
     int max_push_rows;
     char *cors_origins;            /* comma-separated exact origins; NULL = none */
 };

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "core/audit.h"
 #include "core/measures.h"
+#include "core/read_cache.h"
 #include "core/refdata.h"
 #include "core/routes.h"
 #include "db/listener.h"
@@ -342,6 +343,7 @@ int main(int argc, char **argv)
     app.revoked = revocations_create(app.cfg.access_token_ttl_s + 2 * TOKEN_LEEWAY_S);
     app.tokens = token_service_create(&app.cfg, app.keys, app.revoked, app.refdata);
     app.measures = measures_create();
+    app.read_cache = read_cache_create(app.cfg.read_cache_size);
     int need_hashes = strcmp(cmd, "serve") == 0 || strcmp(cmd, "user") == 0;
     app.hashes = need_hashes ? hash_gate_create(app.cfg.max_concurrent_hashes,
                                                 app.cfg.password_opslimit,
@@ -366,6 +368,7 @@ int main(int argc, char **argv)
     host_free();
     json_decref(app.openapi);
     measures_destroy(app.measures);
+    read_cache_destroy(app.read_cache);
     hash_gate_destroy(app.hashes);
     token_service_destroy(app.tokens);
     revocations_destroy(app.revoked);

@@ -9,6 +9,7 @@
 #include "auth/authz.h"
 #include "core/measures.h"
 #include "core/period.h"
+#include "core/read_cache.h"
 #include "core/refdata.h"
 #include "core/routes.h"
 #include "db/pool.h"
@@ -55,6 +56,18 @@ static int etag_check(struct req *r, char etag[64])
 static void caller_params(struct req *r, char me[16])
 {
     snprintf(me, 16, "%d", r->who.principal_id);
+}
+
+/* Replies with body (stolen) and keeps it for the data version the read started at (a write
+ * during the read makes the entry stale at once). */
+static void reply_cached_json(struct req *r, const unsigned char key[32], long long version,
+                              json_t *body)
+{
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    size_t len = strlen(text);
+    read_cache_store(r->app->read_cache, key, version, "application/json; charset=utf-8", text, len);
+    reply_raw(r, 200, "application/json; charset=utf-8", text, len);
 }
 
 static int wants_csv(struct req *r)
@@ -145,7 +158,9 @@ static void list_values(struct req *r, void *ctx)
     if (query_params_failed(&q))
         return;
     char etag[64];
-    if (etag_check(r, etag))
+    unsigned char key[32];
+    long long version = atomic_load(&r->app->values_version);
+    if (etag_check(r, etag) || read_cache_reply(r->app->read_cache, r, key))
         return;
     char me[16], lim[24];
     caller_params(r, me);
@@ -212,6 +227,7 @@ static void list_values(struct req *r, void *ctx)
         PQclear(res);
         size_t len = 0;
         char *out = strbuf_steal(&b, &len);
+        read_cache_store(r->app->read_cache, key, version, "text/csv; charset=utf-8", out, len);
         reply_raw(r, 200, "text/csv; charset=utf-8", out, len);
         return;
     }
@@ -234,7 +250,8 @@ static void list_values(struct req *r, void *ctx)
         json_array_append_new(items, o);
     }
     PQclear(res);
-    reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next ? json_string(next) : json_null()));
+    reply_cached_json(r, key, version,
+                      json_pack("{s:o, s:o}", "items", items, "next_cursor", next ? json_string(next) : json_null()));
     free(next);
     strbuf_free(&b);
 }
@@ -262,7 +279,9 @@ static void series(struct req *r, void *ctx)
     if (query_params_failed(&q))
         return;
     char etag[64];
-    if (etag_check(r, etag))
+    unsigned char key[32];
+    long long version = atomic_load(&r->app->values_version);
+    if (etag_check(r, etag) || read_cache_reply(r->app->read_cache, r, key))
         return;
     char me[16], mid[16], pid[16];
     caller_params(r, me);
@@ -329,9 +348,10 @@ static void series(struct req *r, void *ctx)
         }
     }
     PQclear(res);
-    reply_json(r, 200, json_pack("{s:s, s:s?, s:s, s:s, s:s, s:o, s:o}", "measure", m.slug, "principal",
-                                 principal ? p.slug : NULL, "sex", sex, "unit", m.unit, "period_type",
-                                 period_type_name(m.period_type), "points", points, "county", county));
+    reply_cached_json(r, key, version,
+                      json_pack("{s:s, s:s?, s:s, s:s, s:s, s:o, s:o}", "measure", m.slug, "principal",
+                                principal ? p.slug : NULL, "sex", sex, "unit", m.unit, "period_type",
+                                period_type_name(m.period_type), "points", points, "county", county));
 }
 
 static void history(struct req *r, void *ctx)
