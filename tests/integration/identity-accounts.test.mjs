@@ -67,6 +67,12 @@ describe('creating users', () => {
   test('an unknown field is 422 validation_failed with the path of the field', async () => {
     const err = expectError(await newUser(tok.county, 'motala', { admin: true }), 422, 'validation_failed');
     assert.ok(err.details.some((d) => d.path === '/admin'), JSON.stringify(err.details));
+    // Paths are JSON pointers, and long non-ASCII names still get their problem reported.
+    const odd = expectError(await newUser(tok.county, 'motala', { 'a/b~c': 1, [`x${'é'.repeat(200)}`]: 2 }), 422);
+    assert.ok(odd.details.some((d) => d.path === '/a~1b~0c'), JSON.stringify(odd.details));
+    assert.equal(odd.details.length, 2, JSON.stringify(odd.details));
+    const dup = expectError(await newUser(tok.county, 'motala', { roles: ['reporter', 'reporter'], areas: [`${'å'.repeat(300)}x`, `${'å'.repeat(300)}x`] }), 422);
+    assert.ok(dup.details.some((d) => d.path === '/areas'), JSON.stringify(dup.details));
   });
 
   test('a short password, a bad username or a missing field is 422 naming the field', async () => {

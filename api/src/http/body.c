@@ -2,6 +2,7 @@
 #include "http/body.h"
 
 #include "http/req.h"
+#include "util/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,12 +25,26 @@ int body_open(struct body *b, struct req *r)
 
 void body_problem(struct body *b, const char *name, const char *fmt, ...)
 {
-    char msg[512], path[128];
+    char msg[512], path[256];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    snprintf(path, sizeof path, "/%s", name);
+    /* A JSON pointer (RFC 6901: '~' is "~0", '/' is "~1"); a long name is cut, and what a
+     * cut leaves of a UTF-8 sequence is scrubbed, or Jansson would drop the whole problem. */
+    size_t n = 0;
+    path[n++] = '/';
+    for (const char *c = name; *c && n + 3 < sizeof path; c++) {
+        if (*c == '~' || *c == '/') {
+            path[n++] = '~';
+            path[n++] = *c == '~' ? '0' : '1';
+        } else {
+            path[n++] = *c;
+        }
+    }
+    path[n] = '\0';
+    utf8_scrub(path);
+    utf8_scrub(msg);
     if (!b->errors)
         b->errors = json_array();
     json_array_append_new(b->errors, json_pack("{s:s, s:s}", "path", path, "message", msg));
