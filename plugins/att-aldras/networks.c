@@ -317,14 +317,14 @@ static void read_representative(struct input *in, json_t *item, int principal_id
     json_object_foreach(item, key, v) {
         int known = strcmp(key, fields[0]) == 0 || strcmp(key, fields[1]) == 0;
         if (!known) {
-            char sub[256], seg[128];
+            char sub[384], seg[128];
             pointer_segment(key, seg);
             snprintf(sub, sizeof sub, "%s/%s", path, seg);
             aa_error(in->errors, sub, "unknown_field",
                      "a representative has only role and name (no personal identity numbers or contact details)");
         }
     }
-    char sub[192];
+    char sub[384];
     snprintf(sub, sizeof sub, "%s/role", path);
     const char *role = text_at(in->errors, json_object_get(item, "role"), sub, 100, 1, 0);
     snprintf(sub, sizeof sub, "%s/name", path);
@@ -623,8 +623,9 @@ static int apply_recommendations(lgvo_request *req, const char *id, json_t *recs
         rc = exec(req,
                   "INSERT INTO att_aldras.recommendations (network_id, title, description, issued_on, updated_by)"
                   " SELECT $1::integer, x.title, x.description, x.issued_on, $3"
-                  " FROM jsonb_to_recordset($2::jsonb) WITH ORDINALITY AS x(id integer, title text,"
-                  "  description text, issued_on date, n bigint) WHERE x.id IS NULL ORDER BY x.n",
+                  " FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (id integer, title text,"
+                  "  description text, issued_on date)) WITH ORDINALITY AS x(id, title, description, issued_on, n)"
+                  " WHERE x.id IS NULL ORDER BY x.n",
                   3, params);
     free(text);
     return rc;
@@ -634,18 +635,18 @@ static int apply_representatives(lgvo_request *req, const char *id, const struct
                                  const char *subject)
 {
     char *ids = dump(in->rep_ids), *reps = dump(in->reps); /* freed below */
-    const char *params[] = {id, ids, reps, subject};
+    const char *del[] = {id, ids}, *ins[] = {id, reps, subject};
     int rc = exec(req,
                   "DELETE FROM att_aldras.network_representatives WHERE network_id = $1::integer"
                   " AND principal_id IN (SELECT jsonb_array_elements_text($2::jsonb)::smallint)",
-                  2, params);
+                  2, del);
     if (rc == 0)
         rc = exec(req,
                   "INSERT INTO att_aldras.network_representatives (network_id, principal_id, position, role,"
-                  " name, updated_by) SELECT $1::integer, x.principal_id, x.position, x.role, x.name, $4"
-                  " FROM jsonb_to_recordset($3::jsonb) AS x(principal_id smallint, position smallint,"
+                  " name, updated_by) SELECT $1::integer, x.principal_id, x.position, x.role, x.name, $3"
+                  " FROM jsonb_to_recordset($2::jsonb) AS x(principal_id smallint, position smallint,"
                   "  role text, name text)",
-                  4, params);
+                  3, ins);
     free(ids);
     free(reps);
     return rc;

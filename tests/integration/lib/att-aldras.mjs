@@ -119,3 +119,66 @@ export function nextMonth(d = new Date()) {
 export function setPopulation(srv, token, rows) {
   return req(srv, 'PUT', '/api/v1/population', { token, body: { rows } });
 }
+
+// ---- OpenAPI: a small JSON Schema checker for the subset the plugin's fragment uses ($ref,
+// type (one or a list), properties, required, additionalProperties, items, enum, const,
+// minimum, maximum, minLength, maxLength, maxItems, pattern). Returns the problems found.
+export function schemaProblems(doc, schema, value, at = '') {
+  const out = [];
+  const resolve = (s) => {
+    while (s && s.$ref) {
+      const parts = s.$ref.replace(/^#\//, '').split('/');
+      s = parts.reduce((o, k) => (o ? o[k] : undefined), doc);
+      if (!s) return null;
+    }
+    return s;
+  };
+  const typeOf = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v);
+  const walk = (sRaw, v, p) => {
+    const s = resolve(sRaw);
+    if (!s) { out.push(`${p}: unresolvable ${sRaw.$ref}`); return; }
+    if (s.type) {
+      const types = [].concat(s.type);
+      const t = typeOf(v);
+      if (!types.includes(t) && !(t === 'integer' && types.includes('number'))) { out.push(`${p}: ${t} is not ${types.join('|')}`); return; }
+    }
+    if (s.enum && !s.enum.includes(v)) out.push(`${p}: ${JSON.stringify(v)} not in enum`);
+    if ('const' in s && s.const !== v) out.push(`${p}: not ${JSON.stringify(s.const)}`);
+    if (typeof v === 'number') {
+      if (s.minimum !== undefined && v < s.minimum) out.push(`${p}: below ${s.minimum}`);
+      if (s.maximum !== undefined && v > s.maximum) out.push(`${p}: above ${s.maximum}`);
+    }
+    if (typeof v === 'string') {
+      if (s.minLength !== undefined && [...v].length < s.minLength) out.push(`${p}: shorter than ${s.minLength}`);
+      if (s.maxLength !== undefined && [...v].length > s.maxLength) out.push(`${p}: longer than ${s.maxLength}`);
+      if (s.pattern && !new RegExp(s.pattern).test(v)) out.push(`${p}: does not match ${s.pattern}`);
+    }
+    if (Array.isArray(v)) {
+      if (s.maxItems !== undefined && v.length > s.maxItems) out.push(`${p}: more than ${s.maxItems} items`);
+      if (s.items) v.forEach((x, i) => walk(s.items, x, `${p}/${i}`));
+    }
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      for (const r of s.required ?? []) if (!(r in v)) out.push(`${p}: missing ${r}`);
+      for (const [k, x] of Object.entries(v)) {
+        if (s.properties && k in s.properties) walk(s.properties[k], x, `${p}/${k}`);
+        else if (s.additionalProperties === false) out.push(`${p}: unexpected member ${k}`);
+        else if (s.additionalProperties && typeof s.additionalProperties === 'object') walk(s.additionalProperties, x, `${p}/${k}`);
+      }
+    }
+  };
+  walk(schema, value, at);
+  return out;
+}
+
+// Asserts that res (a response) matches the documented response of method path in doc.
+export function expectDocumented(doc, method, path, res) {
+  const op = doc.paths[path]?.[method.toLowerCase()];
+  assert.ok(op, `${method} ${path} is not in the OpenAPI document`);
+  let r = op.responses[String(res.status)];
+  assert.ok(r, `${method} ${path}: status ${res.status} is not documented`);
+  while (r.$ref) r = r.$ref.replace(/^#\//, '').split('/').reduce((o, k) => o[k], doc);
+  const schema = r.content?.['application/json']?.schema;
+  assert.ok(schema, `${method} ${path} ${res.status}: no JSON schema`);
+  const problems = schemaProblems(doc, schema, res.json);
+  assert.deepEqual(problems, [], `${method} ${path} ${res.status}: ${res.text.slice(0, 500)}`);
+}
