@@ -185,7 +185,9 @@ describe('GET /api/v1/audit', () => {
     expectError(await audit('limit=abc'), 400);
     expectError(await audit('cursor=-5'), 400);
     const err = expectError(await audit('actions=logout'), 400);
-    assert.ok(err.details.length > 0);
+    assert.deepEqual(err.details.map((d) => d.path), ['query.actions']);
+    const odd = expectError(await audit(`%FF=1&${'%C3%A9'.repeat(60)}=2`), 400, 'invalid_query');
+    assert.equal(odd.details.length, 2, JSON.stringify(odd.details));
   });
 
   test('text that is not UTF-8 and impossible dates are 400, not a database error', async () => {

@@ -23,6 +23,7 @@ void query_problem(struct query_params *q, const char *name, const char *message
         q->errors = json_array();
     char path[96];
     snprintf(path, sizeof path, "query.%s", name);
+    utf8_scrub(path); /* an unknown name may be cut or not be UTF-8: Jansson would drop it */
     json_array_append_new(q->errors, json_pack("{s:s, s:s}", "path", path, "message", message));
 }
 
