@@ -17,6 +17,9 @@
 #ifndef LGVO_DEFAULT_OPENAPI_DIR
 #define LGVO_DEFAULT_OPENAPI_DIR "openapi"
 #endif
+#ifndef LGVO_DEFAULT_WEB_DIR
+#define LGVO_DEFAULT_WEB_DIR "web"
+#endif
 #ifndef LGVO_DEFAULT_SCHEMA_DIR
 #define LGVO_DEFAULT_SCHEMA_DIR "schema"
 #endif
@@ -131,6 +134,7 @@ static const struct var vars[] = {
     {"LGVO_PLUGINS", K_STRING, NULL, 0, 0, OFF(plugins), 0, "comma-separated plugin slugs"},
     {"LGVO_SCHEMA_DIR", K_STRING, LGVO_DEFAULT_SCHEMA_DIR, 0, 0, OFF(schema_dir), 0, "a directory"},
     {"LGVO_OPENAPI_DIR", K_STRING, LGVO_DEFAULT_OPENAPI_DIR, 0, 0, OFF(openapi_dir), 0, "a directory holding openapi.json"},
+    {"LGVO_WEB_DIR", K_STRING, LGVO_DEFAULT_WEB_DIR, 0, 0, OFF(web_dir), 0, "a directory of static files"},
     {"LGVO_HTTP_THREADS", K_INT, "4", 0, 256, OFF(http_threads), 0, "0 (a thread per connection) or a thread-pool size up to 256"},
     {"LGVO_HTTP_MAX_CONNECTIONS", K_INT, "1024", 1, 65536, OFF(http_max_connections), 0, "an integer from 1 to 65536"},
     {"LGVO_HTTP_CONNECTION_TIMEOUT", K_INT, "30", 1, 3600, OFF(http_connection_timeout_s), 0, "seconds from 1 to 3600"},

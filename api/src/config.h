@@ -20,6 +20,7 @@ struct config {
     char *plugins;                 /* comma-separated slugs to enable; NULL = all found */
     char *schema_dir;
     char *openapi_dir;
+    char *web_dir;                 /* static files: /docs and the dashboard */
     int http_threads;              /* 0 = one thread per connection */
     int http_max_connections;
     int http_connection_timeout_s;

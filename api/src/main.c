@@ -166,7 +166,8 @@ static int register_routes(struct app *app)
         values_push_route(app, err, sizeof err) != 0 ||
         values_read_routes(app, err, sizeof err) != 0 || lock_routes(app, err, sizeof err) != 0 ||
         population_routes(app, err, sizeof err) != 0 || openapi_routes(app, err, sizeof err) != 0 ||
-        workplan_routes(app, err, sizeof err) != 0 || signal_routes(app, err, sizeof err) != 0) {
+        workplan_routes(app, err, sizeof err) != 0 || signal_routes(app, err, sizeof err) != 0 ||
+        static_routes(app, err, sizeof err) != 0) {
         log_msg(LOG_ERROR, "%s", err);
         return -1;
     }
@@ -376,6 +377,7 @@ int main(int argc, char **argv)
     refdata_destroy(app.refdata);
     pool_destroy(app.pool);
     router_free(&app.router);
+    static_files_free();
     config_free(&app.cfg);
     return rc;
 }

@@ -17,5 +17,7 @@ int lock_routes(struct app *app, char *err, size_t errlen);
 int population_routes(struct app *app, char *err, size_t errlen);
 int workplan_routes(struct app *app, char *err, size_t errlen);
 int signal_routes(struct app *app, char *err, size_t errlen);
+int static_routes(struct app *app, char *err, size_t errlen);
+void static_files_free(void);
 
 #endif
