@@ -378,7 +378,7 @@ static void county_of(struct vu_table *t, size_t s)
 {
     size_t *parts = vu_alloc(t->nprin + 1, sizeof *parts);
     for (size_t c = 0; c < t->ncol; c++) {
-        size_t cell = vu_tcell(t, t->nprin, s, c), n = 0;
+        size_t cell = vu_tcell(t, t->nprin, s, c), n = 0, own_parts = 0;
         long long sum = 0;
         for (size_t p = 0; p < t->nprin; p++) {
             size_t pc = vu_tcell(t, p, s, c);
@@ -386,9 +386,12 @@ static void county_of(struct vu_table *t, size_t s)
                 continue;
             parts[n++] = pc;
             sum += t->g->value[pc];
+            own_parts += own(t->g, pc);
         }
         if (n)
             vu_cell_set(t->g, cell, sum);
+        if (n && own_parts == n) /* the caller's own figures alone: nothing of others' in it */
+            t->g->owner[cell] = t->g->viewer.principal_id;
         vu_relation(t->g, cell, parts, n);
     }
     free(parts);
