@@ -366,24 +366,24 @@ static int store(lgvo_request *req, const struct crow *rows, size_t n, const lgv
 static struct crow *read_rows(lgvo_request *req, json_t *list, json_t *errors)
 {
     size_t n = json_array_size(list);
-    struct crow *rows = calloc(n + 1, sizeof *rows);
-    if (!rows) {
-        aa_host->reply_error(req, 500, NULL, "internal error: out of memory", NULL);
-        return NULL;
-    }
+    int replied = 0;
+    struct crow *rows = calloc(n + 1, sizeof *rows); /* the caller's on success */
+    if (!rows)
+        goto fail;
     struct aa_date today = aa_today();
     for (size_t i = 0; i < n; i++)
         check_row(errors, i, json_array_get(list, i), today, &rows[i]);
-    if (check_duplicates(errors, rows, n) != 0) {
-        aa_host->reply_error(req, 500, NULL, "internal error: out of memory", NULL);
-        free(rows);
-        return NULL;
-    }
-    if (check_population(req, errors, rows, n) != 0) {
-        free(rows); /* the host replied */
-        return NULL;
-    }
+    if (check_duplicates(errors, rows, n) != 0)
+        goto fail;
+    replied = check_population(req, errors, rows, n) != 0; /* the host replied */
+    if (replied)
+        goto fail;
     return rows;
+fail:
+    free(rows);
+    if (!replied)
+        aa_host->reply_error(req, 500, NULL, "internal error: out of memory", NULL);
+    return NULL;
 }
 
 void aa_care_push(lgvo_request *req, void *ctx)

@@ -387,20 +387,19 @@ static json_t *counts_json(const struct aa_counts *c)
 static struct hrow *read_rows(lgvo_request *req, json_t *list, json_t *errors)
 {
     size_t n = json_array_size(list);
-    struct hrow *rows = calloc(n + 1, sizeof *rows);
-    if (!rows) {
-        aa_host->reply_error(req, 500, NULL, "internal error: out of memory", NULL);
-        return NULL;
-    }
+    struct hrow *rows = calloc(n + 1, sizeof *rows); /* the caller's on success */
+    if (!rows)
+        goto fail;
     struct aa_date today = aa_today();
     for (size_t i = 0; i < n; i++)
         check_row(errors, i, json_array_get(list, i), today, &rows[i]);
-    if (check_across(errors, rows, n) != 0) {
-        free(rows);
-        aa_host->reply_error(req, 500, NULL, "internal error: out of memory", NULL);
-        return NULL;
-    }
+    if (check_across(errors, rows, n) != 0)
+        goto fail;
     return rows;
+fail:
+    free(rows);
+    aa_host->reply_error(req, 500, NULL, "internal error: out of memory", NULL);
+    return NULL;
 }
 
 void aa_hospital_push(lgvo_request *req, void *ctx)
