@@ -235,6 +235,20 @@ describe('the core push behaviour', () => {
     expectError(await pushHospital(srv, tok.region, [report('vadstena', '2022-01')], { query: '?mode=replace' }), 400);
   });
 
+  test('a month corrected to 0 discharges loses its earlier share with ?mode=replace over it', async () => {
+    const months = ['2022-04', '2022-05'];
+    expectPushSummary(await pushHospital(srv, tok.region, months.map((m) => report('soderkoping', m))), { created: 6 });
+    const zero = report('soderkoping', '2022-05', { discharges: 0, readmissions_48h: 0, readmissions_30d: 0 });
+    // A plain push keeps the earlier shares (no share of nothing is derived to replace them).
+    expectPushSummary(await pushHospital(srv, tok.region, [zero]), { deleted: 0 }, { updated: 1 });
+    assert.equal(valuesOf(env, R30, "p.slug = 'soderkoping'"), 'soderkoping 2022-04 T 5 7 140\nsoderkoping 2022-05 T 5 7 140');
+    const res = await pushHospital(srv, tok.region, [report('soderkoping', '2022-04'), zero], { query: '?mode=replace&from=2022-04&to=2022-05' });
+    expectPushSummary(res, { deleted: 2 }, { unchanged: 2 });
+    assert.equal(valuesOf(env, R30, "p.slug = 'soderkoping'"), 'soderkoping 2022-04 T 5 7 140');
+    assert.equal(valuesOf(env, R48, "p.slug = 'soderkoping'"), 'soderkoping 2022-04 T 1.428571 2 140');
+    assert.equal(reportCount('principal_id = 9'), '2');
+  });
+
   test('a locked period refuses the push with 409 and writes nothing', async () => {
     expectStatus(await req(srv, 'POST', '/api/v1/locks', { token: tok.county, body: { measure: R30, period: '2021-06' } }), 201);
     const err = expectError(await pushHospital(srv, tok.region, [report('boxholm', '2021-06')]), 409, 'period_locked');
