@@ -6,6 +6,7 @@
 CREATE TABLE core.agreements (
     id                  serial PRIMARY KEY,
     key                 text NOT NULL UNIQUE CHECK (key ~ '^[a-z0-9]+(-[a-z0-9]+)*$'),
+    position            smallint NOT NULL DEFAULT 999, -- order in the table of agreements
     title               text NOT NULL CHECK (length(title) BETWEEN 1 AND 1000),
     title_en            text NOT NULL CHECK (length(title_en) BETWEEN 1 AND 1000),
     kind                text NOT NULL CHECK (kind IN ('överenskommelse', 'avtal', 'ramavtal', 'regelverk')),

@@ -274,12 +274,12 @@ def agreements_sql(doc):
              'follow_up_schedule', 'responsible_text', 'responsible_en', 'responsible_refs',
              'related_activity_ids', 'notes', 'source'}
     rows, sched = [], []
-    for a in doc['agreements']['lgvo_2024_2025']:
+    for position, a in enumerate(doc['agreements']['lgvo_2024_2025'], 1):
         ren = a.get('renewal') or {}
         notice = a.get('notice') or {}
         area = next((r for r in a['responsible_refs'] if r in area_slugs), None)
         details = {k: v for k, v in a.items() if k not in known}
-        rows.append([q(a['id']), q(a['title']), q(a['title_en']), q(a['type']), q(a['validity_text']),
+        rows.append([q(a['id']), str(position), q(a['title']), q(a['title_en']), q(a['type']), q(a['validity_text']),
                      d(a.get('start_date')), d(a.get('end_date')), d(a.get('original_end_date')),
                      q(a.get('extension_text')), q(a.get('end_condition_text')), q(a.get('end_condition_en')),
                      q(a.get('end_text')), q(a.get('end_text_en')),
@@ -304,13 +304,13 @@ def agreements_sql(doc):
                '-- each row is an agreement between the region and the county\'s municipalities, so every\n'
                '-- principal is a party. Printed end dates are kept; the current term is computed through\n'
                '-- the automatic renewals. Follow-ups are tracked from the start of the plan period.\n')
-    out.append('INSERT INTO core.agreements (key, title, title_en, kind, parties, validity_text, valid_from, valid_to,\n'
+    out.append('INSERT INTO core.agreements (key, position, title, title_en, kind, parties, validity_text, valid_from, valid_to,\n'
                '    original_end_date, extension_text, end_condition_text, end_condition_en, end_text, end_text_en,\n'
                '    renewal_years, renewal_text, notice_months, notice_rule, notice_text, notice_written,\n'
                '    notice_period_text, revision_text, termination_text, follow_up_text, follow_up_en,\n'
                '    follow_up_questions, follow_up_from, responsible_text, responsible_en, responsible_refs,\n'
                '    responsible_area_id, related_activities, details, notes, source)\n'
-               'SELECT v.key, v.title, v.title_en, v.kind, ARRAY(SELECT id FROM core.principals ORDER BY sort_order),\n'
+               'SELECT v.key, v.position::smallint, v.title, v.title_en, v.kind, ARRAY(SELECT id FROM core.principals ORDER BY sort_order),\n'
                '    v.validity_text, v.valid_from, v.valid_to, v.original_end_date, v.extension_text,\n'
                '    v.end_condition_text, v.end_condition_en, v.end_text, v.end_text_en, v.renewal_years::smallint,\n'
                '    v.renewal_text, v.notice_months::smallint, v.notice_rule, v.notice_text, v.notice_written,\n'
@@ -318,7 +318,7 @@ def agreements_sql(doc):
                f"    v.follow_up_questions, {d(FOLLOW_UP_FROM)}, v.responsible_text, v.responsible_en, v.responsible_refs,\n"
                f"    ar.id, v.related_activities, v.details, v.notes, {q('Arbetsplan 2024-2025, Bilaga 7')}\n"
                'FROM (VALUES\n' + values(rows) +
-               '\n) AS v(key, title, title_en, kind, validity_text, valid_from, valid_to, original_end_date,\n'
+               '\n) AS v(key, position, title, title_en, kind, validity_text, valid_from, valid_to, original_end_date,\n'
                '    extension_text, end_condition_text, end_condition_en, end_text, end_text_en, renewal_years,\n'
                '    renewal_text, notice_months, notice_rule, notice_text, notice_written, notice_period_text,\n'
                '    revision_text, termination_text, follow_up_text, follow_up_en, follow_up_questions,\n'
