@@ -19,6 +19,7 @@
 #include "http/req.h"
 #include "util/b64url.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 #include <openssl/evp.h>
 #include <sodium.h>
@@ -112,6 +113,7 @@ static int check_grants(struct req *r, const struct principal *p, json_t *roles,
                                        authz_is_county_admin(&r->who), buf, sizeof buf);
     if (!problem)
         return 0;
+    utf8_scrub(buf); /* it quotes client input, possibly cut inside a UTF-8 sequence */
     json_t *details = json_pack("[{s:s, s:s}]", "path", field, "message", problem);
     /* Granting county_admin without being one is forbidden; anything else is invalid input
      * (the unknown-role message names county_admin too, so test the roles, not the text). */
