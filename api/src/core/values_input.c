@@ -386,26 +386,37 @@ static int csv_field(struct csv *c, char **out, size_t *outlen)
     return 0;
 }
 
-/* Reads one record into a list of fields and their lengths (a field may hold NUL bytes).
- * Returns the count, or -1 on a malformed quote. */
-static int csv_record(struct csv *c, char ***out, size_t **lens_out)
+/* Reads one record into a list of fields and their lengths (a field may hold NUL bytes); only
+ * the first max_cells fields are kept (a longer record is wrong anyway). Returns the count of
+ * fields, or -1 on a malformed quote. */
+static int csv_record(struct csv *c, char ***out, size_t **lens_out, int max_cells)
 {
     char **cells = NULL;
     size_t *lens = NULL;
-    int n = 0;
+    int n = 0, cap = 0;
     for (;;) {
         char *cell = NULL;
         size_t len = 0;
         int more = csv_field(c, &cell, &len);
         if (more < 0) {
-            for (int i = 0; i < n; i++)
+            for (int i = 0; i < n && i < max_cells; i++)
                 free(cells[i]);
             free(cells);
             free(lens);
             return -1;
         }
-        cells = xrealloc(cells, (size_t)(n + 1) * sizeof *cells);
-        lens = xrealloc(lens, (size_t)(n + 1) * sizeof *lens);
+        if (n >= max_cells) {
+            free(cell);
+            n++;
+            if (!more)
+                break;
+            continue;
+        }
+        if (n == cap) { /* geometric growth: a line may hold very many commas */
+            cap = cap ? cap * 2 : 16;
+            cells = xrealloc(cells, (size_t)cap * sizeof *cells);
+            lens = xrealloc(lens, (size_t)cap * sizeof *lens);
+        }
         lens[n] = len;
         cells[n++] = cell;
         if (!more)
@@ -432,9 +443,15 @@ int values_parse_csv(const char *body, size_t len, size_t max_rows, struct push_
         c.pos = 3; /* a byte-order mark from spreadsheet exports */
     char **header = NULL;
     size_t *header_lens = NULL;
-    int ncols = c.pos < c.n ? csv_record(&c, &header, &header_lens) : 0;
+    int ncols = c.pos < c.n ? csv_record(&c, &header, &header_lens, 32) : 0;
     if (ncols <= 0) {
         snprintf(err, errlen, "line 1: the CSV needs a header row naming its columns (measure,principal,period,…)");
+        return -1;
+    }
+    if (ncols > 31) {
+        snprintf(err, errlen, "line 1: too many columns (%d)", ncols);
+        cells_free(header, 32);
+        free(header_lens);
         return -1;
     }
     for (int i = 0; i < ncols; i++) {
@@ -466,10 +483,6 @@ int values_parse_csv(const char *body, size_t len, size_t max_rows, struct push_
                      name);
             rc = -1;
         }
-        if (i >= 31) {
-            snprintf(err, errlen, "line 1: too many columns");
-            rc = -1;
-        }
     }
     cells_free(header, ncols);
     if (rc != 0)
@@ -482,12 +495,12 @@ int values_parse_csv(const char *body, size_t len, size_t max_rows, struct push_
         size_t *lens;
         size_t line;
     } *records = NULL;
-    size_t nrec = 0;
+    size_t nrec = 0, cap = 0;
     while (c.pos < c.n && rc == 0) {
         size_t line = c.line;
         char **cells = NULL;
         size_t *lens = NULL;
-        int n = csv_record(&c, &cells, &lens);
+        int n = csv_record(&c, &cells, &lens, ncols);
         if (n < 0) {
             snprintf(err, errlen, "line %zu: a quoted field is not closed properly", line);
             rc = -1;
@@ -499,14 +512,15 @@ int values_parse_csv(const char *body, size_t len, size_t max_rows, struct push_
             continue;
         }
         if (nrec == max_rows) {
-            cells_free(cells, n);
+            cells_free(cells, n < ncols ? n : ncols);
             free(lens);
             snprintf(err, errlen, "the push has more than %zu rows; at most %zu are accepted per request",
                      max_rows, max_rows);
             rc = -2;
             break;
         }
-        records = xrealloc(records, (nrec + 1) * sizeof *records);
+        if (nrec == cap) /* geometric growth: a push may have 100,000 records */
+            records = xrealloc(records, (cap = cap ? cap * 2 : 256) * sizeof *records);
         records[nrec++] = (struct record){cells, n, lens, line};
     }
     if (rc == 0) {
@@ -539,7 +553,7 @@ int values_parse_csv(const char *body, size_t len, size_t max_rows, struct push_
         }
     }
     for (size_t i = 0; i < nrec; i++) {
-        cells_free(records[i].cells, records[i].n);
+        cells_free(records[i].cells, records[i].n < ncols ? records[i].n : ncols);
         free(records[i].lens);
     }
     free(records);
@@ -791,7 +805,10 @@ static void check_duplicates(struct push_rows *rows, struct push_errors *e, cons
     free(order);
 }
 
-/* Per row, the fields that were given but refused while reading (from the errors so far). */
+#define ROW_UNREADABLE (1u << 31)
+
+/* Per row, the fields that were given but refused while reading (from the errors so far), or
+ * ROW_UNREADABLE when the row as a whole could not be read (it is not checked further). */
 static unsigned *given_bad(const struct push_rows *rows, const struct push_errors *e)
 {
     unsigned *rejected = xcalloc(rows->count + 1, sizeof *rejected);
@@ -807,6 +824,8 @@ static unsigned *given_bad(const struct push_rows *rows, const struct push_error
         int f = field_index(slash ? slash + 1 : path);
         if (f >= 0)
             rejected[i] |= 1u << f;
+        else if (code && (strcmp(code, "wrong_field_count") == 0 || strcmp(code, "wrong_type") == 0))
+            rejected[i] |= ROW_UNREADABLE; /* not an object, or a CSV record that does not fit */
     }
     return rejected;
 }
@@ -818,7 +837,8 @@ void values_check_rows(struct app *app, const struct identity *who, struct push_
     struct check c = {.e = e, .today = date_today()};
     for (size_t i = 0; i < rows->count; i++) {
         c.rejected = rejected[i];
-        check_row(app, who, &c, &rows->items[i]);
+        if (!(rejected[i] & ROW_UNREADABLE))
+            check_row(app, who, &c, &rows->items[i]);
     }
     check_duplicates(rows, e, rejected);
     free(rejected);
