@@ -36,7 +36,8 @@ extern const lgvo_host *aa_host;
 
 /* Defines every measure of the area through host->define_measure. Returns 0 or -1. */
 int aa_define_measures(const lgvo_host *host);
-/* 1 when numerator and denominator of slug are counts of people or events (whole numbers). */
+/* 1 when numerator and denominator of slug are counts of people or events (whole numbers):
+ * the readmission and emergency-visit shares and the care-level rates. */
 int aa_measure_counts(const char *slug);
 
 /* ---- util.c: row errors ---- */

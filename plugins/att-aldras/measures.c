@@ -121,8 +121,14 @@ int aa_define_measures(const lgvo_host *host)
 
 int aa_measure_counts(const char *slug)
 {
-    for (size_t i = 0; i < NMEASURES; i++)
-        if (strcmp(measures[i].slug, slug) == 0)
-            return measures[i].ratio;
-    return 0;
+    /* The shares and rates the plugin derives: readmissions, discharges, visits, contacts and
+     * inhabitants. (Self-rated health may come from weighted survey estimates, and avoidable
+     * inpatient care from a mean population: not checked.) */
+    static const char *const counted[] = {AA_M_READM_48H, AA_M_READM_30D, AA_M_ED_NOT_ADMITTED, NULL};
+    for (size_t i = 0; counted[i]; i++)
+        if (strcmp(slug, counted[i]) == 0)
+            return 1;
+    size_t n = strlen(slug);
+    int care = strncmp(slug, AA_AREA ".care-", strlen(AA_AREA ".care-")) == 0;
+    return care && ((n > 3 && strcmp(slug + n - 3, "-80") == 0) || (n > 4 && strcmp(slug + n - 4, "-all") == 0));
 }

@@ -35,7 +35,7 @@ static int whole(double d)
     return (double)(long long)d == d;
 }
 
-/* The validate hook: the ratio measures of this area count people or events, so their
+/* The validate hook: the shares and rates the plugin derives count people or events, so their
  * numerators and denominators are whole numbers, whoever pushes them (POST /api/v1/values or
  * the plugin's own derived pushes). */
 static int validate(void *state, const lgvo_value_row *rows, size_t count, lgvo_row_errors *errors)

@@ -75,11 +75,16 @@ describe('measures', () => {
     }
   });
 
-  test('the validate hook: counted measures take whole numerators and denominators, also through POST /api/v1/values', async () => {
+  test('the validate hook: the derived shares and rates take whole numerators and denominators, also through POST /api/v1/values', async () => {
     const row = (numerator, denominator, principal = 'motala') => ({ measure: 'att-aldras.readmissions-30d', principal, period: '2024-06', numerator, denominator });
     const err = expectError(await req(srv, 'POST', '/api/v1/values', { token: tok.region, body: { values: [row(2.5, 140), row(7, 140.5, 'kinda')] } }), 422);
     assert.deepEqual(err.details.map((e) => `${e.index} ${e.path} ${e.code}`).sort(), ['0 /values/0/numerator not_a_count', '1 /values/1/denominator not_a_count']);
     expectStatus(await req(srv, 'POST', '/api/v1/values', { token: tok.region, body: { values: [row(7, 140)] } }), 200);
+    const care = { measure: 'att-aldras.care-primary-80', principal: 'motala', period: '2023', numerator: 10, denominator: 2500.5 };
+    expectError(await req(srv, 'POST', '/api/v1/values', { token: tok.region, body: { values: [care] } }), 422);
+    // Self-rated health may be a weighted survey estimate: not checked.
+    const survey = { measure: 'att-aldras.self-rated-health', principal: 'motala', period: '2023', numerator: 61.5, denominator: 100.25 };
+    expectStatus(await req(srv, 'POST', '/api/v1/values', { token: tok.motala, body: { values: [survey] } }), 200);
   });
 });
 
