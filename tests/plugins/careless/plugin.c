@@ -2,7 +2,8 @@
  * careless.notes is protected by core.protect_principal_rows(); its route POST /notes
  * (write:careless) inserts a note for whatever principal the body names WITHOUT asking
  * host->can_write, so only row-level security stands between a reporter and another
- * principal's rows. POST /approved-notes does it properly: can_write first. */
+ * principal's rows. POST /approved-notes does it properly: can_write first. DELETE
+ * /notes/:principal is careless too. */
 #include "lgvo/plugin.h"
 
 #include <stdio.h>
@@ -44,6 +45,23 @@ static void add_note(lgvo_request *req, void *ctx)
     host->reply_json(req, 201, json_pack("{s:s, s:s}", "principal", principal, "note", note));
 }
 
+/* DELETE /notes/:principal, as careless: row-level security hides the rows of principals
+ * that were not approved, so they are simply not deleted. */
+static void delete_notes(lgvo_request *req, void *ctx)
+{
+    (void)ctx;
+    const char *params[] = {host->param(req, "principal")};
+    lgvo_result *r = host->sql(req,
+                               "DELETE FROM careless.notes WHERE principal_id ="
+                               " (SELECT id FROM core.principals WHERE slug = $1)",
+                               1, params);
+    if (!r)
+        return;
+    int n = host->result_affected(r);
+    host->result_free(r);
+    host->reply_json(req, 200, json_pack("{s:i}", "deleted", n));
+}
+
 static void list_notes(lgvo_request *req, void *ctx)
 {
     (void)ctx;
@@ -69,6 +87,8 @@ static int init(const lgvo_host *h, void **state)
     return h->route("POST", "/notes", LGVO_ACCESS_WRITE_AREA, AREA, add_note, NULL, "carelessAddNote") ||
            h->route("POST", "/approved-notes", LGVO_ACCESS_WRITE_AREA, AREA, add_note, &approve,
                     "carelessAddApprovedNote") ||
+           h->route("DELETE", "/notes/:principal", LGVO_ACCESS_WRITE_AREA, AREA, delete_notes, NULL,
+                    "carelessDeleteNotes") ||
            h->route("GET", "/notes", LGVO_ACCESS_AUTHENTICATED, NULL, list_notes, NULL, "carelessListNotes");
 }
 

@@ -323,13 +323,15 @@ static void compute(lgvo_request *req, void *ctx)
     atomic_fetch_add(&st->computed, 1);
     const char *n = host->param(req, "n");
     const char *params[] = {n};
-    lgvo_result *r = host->sql(req, "SELECT ($1::bigint * $1::bigint)::text FROM pg_sleep(0.02)",
+    lgvo_result *r = host->sql(req,
+                               "SELECT ($1::bigint * $1::bigint)::text, pg_backend_pid()::text"
+                               " FROM pg_sleep(0.02)",
                                1, params);
     if (!r)
         return;
     reply(req, 200,
-          json_pack("{s:s, s:s, s:s}", "n", n, "square", host->result_value(r, 0, 0),
-                    "request_id", host->request_id(req)));
+          json_pack("{s:s, s:s, s:s, s:s}", "n", n, "square", host->result_value(r, 0, 0),
+                    "backend", host->result_value(r, 0, 1), "request_id", host->request_id(req)));
     host->result_free(r);
 }
 
@@ -340,7 +342,8 @@ static void stats(lgvo_request *req, void *ctx)
 }
 
 /* The validate hook. Rows are this area's only. A comment "echo" makes it report what it
- * received as the message of an error (code "echo"); a value above 100 is refused. */
+ * received as the message of an error (code "echo"); a value above 100 is refused; a comment
+ * "hook-fails" makes the hook fail, "null-code" records an error without code or message. */
 static int validate(void *state, const lgvo_value_row *rows, size_t count, lgvo_row_errors *errors)
 {
     struct state *st = state;
@@ -361,6 +364,10 @@ static int validate(void *state, const lgvo_value_row *rows, size_t count, lgvo_
                      r->struct_size == sizeof(lgvo_value_row) ? "ok" : "wrong");
             host->row_error(errors, r->index, "comment", "echo", seen);
         }
+        if (r->comment && strcmp(r->comment, "hook-fails") == 0)
+            return 1; /* an internal failure of the hook */
+        if (r->comment && strcmp(r->comment, "null-code") == 0)
+            host->row_error(errors, r->index, NULL, NULL, NULL);
         if (r->has_value && r->value > 100)
             host->row_error(errors, r->index, "value", "conformance_limit",
                             "must be at most 100 in the conformance area");
