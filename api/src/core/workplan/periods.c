@@ -93,7 +93,8 @@ static const char *const copy_steps[] = {
 
     "INSERT INTO core.workplan_item_measures (measure_item_id, measure_slug, position)"
     " SELECT nm.id, l.measure_slug, l.position FROM core.workplan_item_measures l"
-    " JOIN core.workplan_measure_items nm ON nm.period_id = $1::int AND nm.copied_from = l.measure_item_id"
+    " JOIN core.workplan_measure_items om ON om.id = l.measure_item_id AND om.period_id = $2::int"
+    " JOIN core.workplan_measure_items nm ON nm.period_id = $1::int AND nm.copied_from = om.id"
     " WHERE l.retired_at IS NULL",
 
     "INSERT INTO core.primary_care_plans SELECT (jsonb_populate_record(NULL::core.primary_care_plans,"
