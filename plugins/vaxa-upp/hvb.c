@@ -296,7 +296,7 @@ static int occupancy_store(lgvo_request *req, const void *row, const struct vu_w
     const struct occupancy *o = row;
     struct vu_params p = {0};
     char *reasons = reasons_text(o, ctx);
-    char *parties = json_dumps(o->parties ? o->parties : json_array(), JSON_COMPACT);
+    char *parties = o->parties ? json_dumps(o->parties, JSON_COMPACT) : NULL; /* caller frees */
     const char *params[] = {
         vu_param_int(&p, o->head.who.id), vu_param_int(&p, o->year), vu_param_int(&p, o->half),
         vu_param_int(&p, o->started), vu_param_int(&p, o->ended), vu_param_int(&p, o->ongoing),
@@ -308,7 +308,8 @@ static int occupancy_store(lgvo_request *req, const void *row, const struct vu_w
         "INSERT INTO vaxa_upp.hvb_occupancy (principal_id, year, half, started, ended, ongoing, care_days,"
         " age_13, age_14, age_15, age_16, age_17, by_reason, collaborating_parties, comment, updated_by, request_id)"
         " VALUES ($1::smallint, $2::int, $3::smallint, $4::int, $5::int, $6::int, $7::int, $8::int, $9::int,"
-        " $10::int, $11::int, $12::int, $13::jsonb, ARRAY(SELECT jsonb_array_elements_text($14::jsonb)), $15, $16, $17)"
+        " $10::int, $11::int, $12::int, $13::jsonb, ARRAY(SELECT jsonb_array_elements_text(coalesce($14::jsonb, '[]'))),"
+        " $15, $16, $17)"
         " ON CONFLICT (principal_id, year, half) DO UPDATE SET started = EXCLUDED.started, ended = EXCLUDED.ended,"
         " ongoing = EXCLUDED.ongoing, care_days = EXCLUDED.care_days, age_13 = EXCLUDED.age_13,"
         " age_14 = EXCLUDED.age_14, age_15 = EXCLUDED.age_15, age_16 = EXCLUDED.age_16, age_17 = EXCLUDED.age_17,"

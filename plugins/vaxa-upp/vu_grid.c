@@ -273,6 +273,80 @@ static size_t secondary_pass(struct vu_grid *g)
     return changed;
 }
 
+/* The relations each cell is in: rels[start[c] .. start[c + 1]). Caller frees both. */
+static void relations_of_cells(const struct vu_grid *g, size_t **start_out, size_t **rels_out)
+{
+    size_t *start = vu_alloc(g->n + 2, sizeof *start);
+    size_t *rels = vu_alloc(g->nmembers + 1, sizeof *rels);
+    for (size_t m = 0; m < g->nmembers; m++)
+        start[g->members[m] + 2]++;
+    for (size_t c = 0; c < g->n; c++)
+        start[c + 2] += start[c + 1];
+    for (size_t k = 0; k < g->nrel; k++)
+        for (size_t m = g->first[k]; m < g->first[k] + g->count[k]; m++)
+            rels[start[g->members[m] + 1]++] = k;
+    *start_out = start;
+    *rels_out = rels;
+}
+
+static int lone_unknown(const struct vu_grid *g, size_t k)
+{
+    size_t unknown = 0;
+    for (size_t m = g->first[k]; m < g->first[k] + g->count[k]; m++)
+        unknown += g->present[g->members[m]] && !known(g, g->members[m]);
+    return unknown == 1;
+}
+
+static int revealable(const struct vu_grid *g, size_t c)
+{
+    return g->hidden[c] && !g->primary[c] && !g->deduced[c];
+}
+
+/* c and the figures equal to it by a relation of two (a year of one period, a county of one
+ * principal), which can only be shown together. Returns how many (at most max). */
+static size_t with_aliases(const struct vu_grid *g, size_t c, const size_t *start, const size_t *rels,
+                           size_t *set, size_t max)
+{
+    size_t n = 0;
+    set[n++] = c;
+    for (size_t i = start[c]; i < start[c + 1] && n < max; i++) {
+        size_t k = rels[i], present = 0, other = VU_NONE;
+        for (size_t m = g->first[k]; m < g->first[k] + g->count[k]; m++)
+            if (g->present[g->members[m]]) {
+                present++;
+                if (g->members[m] != c)
+                    other = g->members[m];
+            }
+        if (present == 2 && other != VU_NONE && revealable(g, other))
+            set[n++] = other;
+    }
+    return n;
+}
+
+/* The greedy passes can hide a figure that later hiding made unnecessary: each figure hidden
+ * only to protect others is shown again (with the figures equal to it) when no relation they
+ * are in is left with a single unknown figure. */
+static void reveal_unneeded(struct vu_grid *g)
+{
+    size_t *start = NULL, *rels = NULL, set[16];
+    relations_of_cells(g, &start, &rels);
+    for (size_t c = 0; c < g->n; c++) {
+        if (!revealable(g, c))
+            continue;
+        size_t n = with_aliases(g, c, start, rels, set, 16);
+        for (size_t j = 0; j < n; j++)
+            g->hidden[set[j]] = 0;
+        int needed = 0;
+        for (size_t j = 0; j < n && !needed; j++)
+            for (size_t i = start[set[j]]; i < start[set[j] + 1] && !needed; i++)
+                needed = lone_unknown(g, rels[i]);
+        for (size_t j = 0; j < n; j++)
+            g->hidden[set[j]] = (unsigned char)needed;
+    }
+    free(start);
+    free(rels);
+}
+
 void vu_grid_suppress(struct vu_grid *g)
 {
     if (g->viewer.sees_all)
@@ -281,6 +355,7 @@ void vu_grid_suppress(struct vu_grid *g)
     core_visibility(g);
     while (secondary_pass(g) > 0)
         ;
+    reveal_unneeded(g);
     /* A figure hidden only to protect others, that can be worked out anyway, is shown: every
      * decision above already counted it as known. */
     for (size_t c = 0; c < g->n; c++)
