@@ -56,6 +56,7 @@ static void put_population(struct req *r, void *ctx)
         return;
     }
     json_t *errors = json_array(), *clean = json_array();
+    json_t *seen = json_object(); /* "principal_id year sex age_band" -> the first row's index */
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row) {
@@ -81,14 +82,27 @@ static void put_population(struct req *r, void *ctx)
             problem = "must be one of 0-17, 18-64, 65-79, 80+, all", field = "age_band";
         else if (!json_is_integer(pop) || json_integer_value(pop) < 0 || json_integer_value(pop) > 100000000)
             problem = "must be a non-negative whole number", field = "population";
+        char key[64], repeat[96];
+        if (!problem) {
+            snprintf(key, sizeof key, "%d %" JSON_INTEGER_FORMAT " %s %s", p.id, json_integer_value(year), sex, band);
+            json_t *first = json_object_get(seen, key);
+            if (first) {
+                snprintf(repeat, sizeof repeat, "repeats row %" JSON_INTEGER_FORMAT " (same principal, year, sex and age band)",
+                         json_integer_value(first));
+                problem = repeat, field = "";
+            } else {
+                json_object_set_new(seen, key, json_integer((json_int_t)i));
+            }
+        }
         if (problem) {
-            snprintf(path, sizeof path, "/rows/%zu/%s", i, field);
+            snprintf(path, sizeof path, "/rows/%zu%s%s", i, *field ? "/" : "", field);
             json_array_append_new(errors, json_pack("{s:I, s:s, s:s}", "index", (json_int_t)i, "path", path, "message", problem));
             continue;
         }
         json_array_append_new(clean, json_pack("{s:i, s:O, s:s, s:s, s:O}", "principal_id", p.id, "year", year,
                                                "sex", sex, "age_band", band, "population", pop));
     }
+    json_decref(seen);
     if (json_array_size(errors)) {
         json_decref(clean);
         reply_error_details(r, 422, "validation_failed", errors, "%zu row(s) are invalid; nothing was written",
