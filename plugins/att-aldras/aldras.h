@@ -58,8 +58,15 @@ int aa_query_failed(lgvo_request *req, json_t *problems);
 
 /* ---- util.c: JSON input ---- */
 
-/* Reports every member of obj not in allowed (NULL-terminated) as unknown_field. Returns the
- * number of unknown members. */
+/* A JSON pointer segment for an object key: ~ and / escaped (RFC 6901), control characters
+ * as ?, at most 120 bytes, cut between characters. */
+void aa_pointer_segment(const char *key, char out[128]);
+/* Reports every member of obj not in allowed (NULL-terminated) as unknown_field at
+ * <base>/<name> (base "" for the body itself); with index >= 0 the error also carries
+ * "index". Returns the number of unknown members. */
+int aa_unknown_members(json_t *errors, const char *base, long index, json_t *obj,
+                       const char *const *allowed);
+/* The same for row index of collection (base "/<collection>/<index>"). */
 int aa_unknown_fields(json_t *errors, const char *collection, size_t index, json_t *obj,
                       const char *const *allowed);
 /* Reads a required whole number in [0, max] from obj[field]. Returns 0 with *out, or -1 after

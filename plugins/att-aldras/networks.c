@@ -88,21 +88,6 @@ static void caller_of(lgvo_request *req, struct who *w)
 
 /* ---- small checks ---- */
 
-/* A JSON pointer segment for an object key (~ and / escaped, at most 60 bytes, printable). */
-static void pointer_segment(const char *key, char out[128])
-{
-    size_t n = 0;
-    for (const char *p = key; *p && n < 120; p++) {
-        if (*p == '~' || *p == '/') {
-            out[n++] = '~';
-            out[n++] = *p == '~' ? '0' : '1';
-        } else {
-            out[n++] = ((unsigned char)*p >= 0x20 && *p != 0x7f) ? *p : '?';
-        }
-    }
-    out[n] = '\0';
-}
-
 static int blank(const char *s)
 {
     for (; *s; s++)
@@ -243,7 +228,7 @@ static void read_recommendation(struct input *in, struct state *st, json_t *item
         aa_error(in->errors, path, "wrong_type", "each recommendation must be an object");
         return;
     }
-    if (aa_unknown_fields(in->errors, "recommendations", i, item, fields))
+    if (aa_unknown_members(in->errors, path, -1, item, fields))
         return;
     json_t *id = json_object_get(item, "id"), *del = json_object_get(item, "delete");
     int existing = id != NULL;
@@ -318,7 +303,7 @@ static void read_representative(struct input *in, json_t *item, int principal_id
         int known = strcmp(key, fields[0]) == 0 || strcmp(key, fields[1]) == 0;
         if (!known) {
             char sub[384], seg[128];
-            pointer_segment(key, seg);
+            aa_pointer_segment(key, seg);
             snprintf(sub, sizeof sub, "%s/%s", path, seg);
             aa_error(in->errors, sub, "unknown_field",
                      "a representative has only role and name (no personal identity numbers or contact details)");
@@ -350,7 +335,7 @@ static void read_representatives(struct input *in, struct state *st, const struc
     json_t *list;
     json_object_foreach(map, key, list) {
         char seg[128], path[160];
-        pointer_segment(key, seg);
+        aa_pointer_segment(key, seg);
         snprintf(path, sizeof path, "/representatives/%s", seg);
         struct aa_principal p;
         if (aa_principal(key, &p) != 0) {
@@ -398,7 +383,7 @@ static void read_answer(struct input *in, struct state *st, const struct who *w,
         aa_error(in->errors, path, "wrong_type", "each answer must be an object");
         return;
     }
-    if (aa_unknown_fields(in->errors, "follow_up", i, item, fields))
+    if (aa_unknown_members(in->errors, path, -1, item, fields))
         return;
     struct aa_principal p;
     snprintf(sub, sizeof sub, "%s/principal", path);
@@ -475,20 +460,6 @@ static void check_county_members(struct input *in, const struct who *w, json_t *
         aa_error(in->forbidden, path, "forbidden", "only the county secretariat (county_admin) changes %s",
                  county_fields[i]);
     }
-}
-
-/* Unknown members of the body, as {"path","code","message"}. */
-static void check_members(struct input *in, json_t *body, const char *const *allowed)
-{
-    json_t *found = json_array();
-    aa_unknown_fields(found, "", 0, body, allowed);
-    size_t i;
-    json_t *e;
-    json_array_foreach(found, i, e) {
-        const char *path = json_string_value(json_object_get(e, "path")); /* "//0/<name>" */
-        aa_error(in->errors, path + 3, "unknown_field", "%s", json_string_value(json_object_get(e, "message")));
-    }
-    json_decref(found);
 }
 
 /* Replies 403 or 422 when the input has problems. Returns 1 after replying. */
@@ -773,7 +744,7 @@ void aa_network_create(lgvo_request *req, void *ctx)
     struct who w;
     caller_of(req, &w);
     struct input in = {.errors = json_array(), .forbidden = json_array()};
-    check_members(&in, body, create_fields);
+    aa_unknown_members(in.errors, "", -1, body, create_fields);
     json_t *slug = json_object_get(body, "slug");
     in.slug = json_string_value(slug);
     if (!slug)
@@ -817,7 +788,7 @@ void aa_network_patch(lgvo_request *req, void *ctx)
         goto out;
     struct who w;
     caller_of(req, &w);
-    check_members(&in, body, patch_fields);
+    aa_unknown_members(in.errors, "", -1, body, patch_fields);
     check_county_members(&in, &w, body);
     read_texts(&in, body, 0);
     read_participants(&in, body);

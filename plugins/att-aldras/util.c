@@ -68,17 +68,31 @@ static int allowed_name(const char *key, const char *const *allowed)
     return 0;
 }
 
-/* A member name fit for an error path and message: at most 60 bytes, printable ASCII. */
-static void safe_name(const char *key, char out[64])
+void aa_pointer_segment(const char *key, char out[128])
 {
     size_t n = 0;
-    for (const char *p = key; *p && n < 60; p++)
-        out[n++] = (*p >= 0x20 && *p < 0x7f && *p != '"') ? *p : '?';
+    const unsigned char *p = (const unsigned char *)key;
+    while (*p) {
+        size_t len = *p < 0x80 ? 1 : *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
+        if (n + (len < 2 ? 2 : len) > 120)
+            break; /* cut between characters, never inside one */
+        if (*p == '~' || *p == '/') {
+            out[n++] = '~';
+            out[n++] = *p == '~' ? '0' : '1';
+            p++;
+        } else if (*p < 0x20 || *p == 0x7f) {
+            out[n++] = '?';
+            p++;
+        } else {
+            for (size_t i = 0; i < len && *p; i++) /* Jansson keeps keys valid UTF-8 */
+                out[n++] = (char)*p++;
+        }
+    }
     out[n] = '\0';
 }
 
-int aa_unknown_fields(json_t *errors, const char *collection, size_t index, json_t *obj,
-                      const char *const *allowed)
+int aa_unknown_members(json_t *errors, const char *base, long index, json_t *obj,
+                       const char *const *allowed)
 {
     int unknown = 0;
     const char *key;
@@ -86,12 +100,25 @@ int aa_unknown_fields(json_t *errors, const char *collection, size_t index, json
     json_object_foreach(obj, key, v) {
         if (allowed_name(key, allowed))
             continue;
-        char name[64];
-        safe_name(key, name);
-        aa_row_error(errors, collection, index, name, "unknown_field", "unknown field \"%s\"", name);
+        char seg[128], path[320], message[200];
+        aa_pointer_segment(key, seg);
+        snprintf(path, sizeof path, "%s/%s", base, seg);
+        snprintf(message, sizeof message, "unknown field \"%s\"", seg);
+        json_t *e = json_pack("{s:s, s:s, s:s}", "path", path, "code", "unknown_field", "message", message);
+        if (index >= 0)
+            json_object_set_new(e, "index", json_integer(index));
+        json_array_append_new(errors, e);
         unknown++;
     }
     return unknown;
+}
+
+int aa_unknown_fields(json_t *errors, const char *collection, size_t index, json_t *obj,
+                      const char *const *allowed)
+{
+    char base[96];
+    snprintf(base, sizeof base, "/%s/%zu", collection, index);
+    return aa_unknown_members(errors, base, (long)index, obj, allowed);
 }
 
 int aa_count_field(json_t *errors, const char *collection, size_t index, json_t *obj,

@@ -138,6 +138,7 @@ describe('validation: every rule, row-precise', () => {
     [(({ discharges, ...rest }) => rest)(good()), 'discharges', 'missing'],
     [(({ month, ...rest }) => rest)(good()), 'month', 'missing'],
     [{ ...good(), comment: 'x' }, 'comment', 'unknown_field'],
+    [{ ...good(), 'a/b~c': 1 }, 'a~1b~0c', 'unknown_field'],
     [{ ...good(), discharges: 1e12 }, 'discharges', 'out_of_range'],
     ['not an object', null, 'wrong_type'],
   ];

@@ -73,10 +73,10 @@ describe('county_admin manages networks', () => {
 
   test('invalid members are 422 with a path per problem', async () => {
     const err = expectError(await create({
-      slug: 'Bad Slug', title: '', assignment: 'Kontakt 19121212-1212', participants: ['nowhere'], meetings: ['2025-02-30'], extra: 1,
+      slug: 'Bad Slug', title: '', assignment: 'Kontakt 19121212-1212', participants: ['nowhere'], meetings: ['2025-02-30'], 'ex/tra': 1,
     }), 422, 'validation_failed');
     assert.deepEqual(err.details.map((d) => `${d.path} ${d.code}`).sort(), [
-      '/assignment personal_identity_number', '/extra unknown_field', '/meetings/0 invalid_date',
+      '/assignment personal_identity_number', '/ex~1tra unknown_field', '/meetings/0 invalid_date',
       '/participants/0 unknown_principal', '/slug invalid_slug', '/title empty', '/title_en missing',
     ]);
   });
