@@ -238,14 +238,14 @@ static int check_predecessor(struct req *r, long predecessor, const char *activi
         reply_error(r, 422, NULL, "no PDSA cycle %s to follow", pred);
     else if (PQgetvalue(res, 0, 0)[0] != 't')
         reply_error(r, 422, NULL, "the predecessor %s belongs to another activity", pred);
+    else if (PQgetvalue(res, 0, 3)[0] != 't')
+        reply_error(r, 403, "forbidden", "the predecessor %s is another principal's cycle: a chain continues with one of its participants", pred);
     else if (strcmp(PQgetvalue(res, 0, 1), "act") != 0)
         reply_error(r, 409, "phase_out_of_order",
                     "the predecessor %s is at its %s phase: complete it (study, then act) before the next cycle",
                     pred, PQgetvalue(res, 0, 1));
     else if (!PQgetisnull(res, 0, 2))
         reply_error(r, 409, NULL, "the cycle %s already has a successor (%s)", pred, PQgetvalue(res, 0, 2));
-    else if (PQgetvalue(res, 0, 3)[0] != 't')
-        reply_error(r, 403, "forbidden", "the predecessor %s is another principal's cycle: a chain continues with one of its participants", pred);
     else
         rc = 0;
     PQclear(res);
