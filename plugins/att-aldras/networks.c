@@ -151,6 +151,19 @@ static int array_has(json_t *array, json_int_t v)
     return 0;
 }
 
+/* Is there an object in list whose member k1 is v1 (and k2 is v2, unless k2 is NULL)? */
+static int listed(json_t *list, const char *k1, json_int_t v1, const char *k2, json_int_t v2)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(list, i, o) {
+        if (json_integer_value(json_object_get(o, k1)) == v1 &&
+            (!k2 || json_integer_value(json_object_get(o, k2)) == v2))
+            return 1;
+    }
+    return 0;
+}
+
 /* An array member of at most max items. Returns the array (borrowed) or NULL (absent, or
  * invalid with the error recorded). */
 static json_t *array_at(json_t *errors, json_t *v, const char *path, size_t max)
@@ -235,9 +248,13 @@ static void read_recommendation(struct input *in, struct state *st, json_t *item
     char key[24] = "", sub[128];
     if (existing) {
         snprintf(key, sizeof key, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
+        snprintf(sub, sizeof sub, "%s/id", path);
         if (!json_is_integer(id) || !json_object_get(st->issued, key)) {
-            snprintf(sub, sizeof sub, "%s/id", path);
             aa_error(in->errors, sub, "unknown_recommendation", "is not a recommendation of this network");
+            return;
+        }
+        if (listed(in->recs, "id", json_integer_value(id), NULL, 0)) {
+            aa_error(in->errors, sub, "duplicate", "names recommendation %s twice", key);
             return;
         }
     }
@@ -350,6 +367,10 @@ static void read_representatives(struct input *in, struct state *st, const struc
             aa_error(in->errors, path, "not_participating", "%s does not take part in this network", p.slug);
             continue;
         }
+        if (array_has(in->rep_ids, p.id)) {
+            aa_error(in->errors, path, "duplicate", "names %s a second time", p.slug);
+            continue;
+        }
         if (!array_at(in->errors, list, path, MAX_REPRESENTATIVES))
             continue;
         json_array_append_new(in->rep_ids, json_integer(p.id));
@@ -431,6 +452,10 @@ static void read_answer(struct input *in, struct state *st, const struct who *w,
     const char *comment = text_at(in->errors, cv, sub, 2000, 0, 1);
     if (cv && !json_is_null(cv) && !comment)
         bad = 1;
+    if (!bad && listed(in->follow_up, "recommendation_id", json_integer_value(rec), "principal_id", p.id)) {
+        aa_error(in->errors, path, "duplicate", "a second answer of %s to recommendation %s", p.slug, key);
+        bad = 1;
+    }
     if (!bad)
         json_array_append_new(in->follow_up, json_pack("{s:O, s:i, s:s, s:s, s:s?}", "recommendation_id", rec,
                                                        "principal_id", p.id, "status", status,

@@ -213,6 +213,19 @@ describe("each principal's org_admin manages its own representatives and answers
     ]);
   });
 
+  test('the same principal, answer or recommendation twice in one request is a duplicate', async () => {
+    const rec = expectStatus(await get('/palliativ-vard'), 200).json.recommendations[0];
+    const answer = { recommendation: rec.id, principal: 'motala', status: 'partly', date: today() };
+    const err = expectError(await patch('palliativ-vard', {
+      representatives: { motala: [{ role: 'A' }], '0583': [{ role: 'B' }] },
+      follow_up: [answer, { ...answer, principal: '0583' }],
+      recommendations: [{ id: rec.id, title: 'x' }, { id: rec.id, title: 'y' }],
+    }, tok.county), 422);
+    assert.deepEqual(err.details.map((d) => `${d.path} ${d.code}`).sort(), [
+      '/follow_up/1 duplicate', '/recommendations/1/id duplicate', '/representatives/0583 duplicate',
+    ]);
+  });
+
   test('county_admin may set any principal\'s representatives and answers', async () => {
     const rec = expectStatus(await get('/palliativ-vard'), 200).json.recommendations[0];
     const res = expectStatus(await patch('palliativ-vard', {
