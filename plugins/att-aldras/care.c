@@ -253,8 +253,9 @@ static int approve(lgvo_request *req, const struct crow *rows, size_t n, const l
     for (size_t i = 0; i < n; i++) {
         const struct crow *r = &rows[i];
         int behalf = r->level ? r->level->on_behalf : 0;
-        if (!kept(r, out) || r->muni.id < 0 || r->muni.id > 255 || seen[r->muni.id][behalf]++)
+        if (!kept(r, out) || r->muni.id < 0 || r->muni.id > 255 || seen[r->muni.id][behalf])
             continue;
+        seen[r->muni.id][behalf] = 1;
         if (!aa_host->can_write(req, r->muni.slug, AA_AREA, behalf))
             return -1;
     }

@@ -254,8 +254,9 @@ static int approve(lgvo_request *req, const struct hrow *rows, size_t n, const l
     unsigned char seen[256] = {0};
     for (size_t i = 0; i < n; i++) {
         const struct hrow *r = &rows[i];
-        if (!kept(r, out) || r->muni.id < 0 || r->muni.id > 255 || seen[r->muni.id]++)
+        if (!kept(r, out) || r->muni.id < 0 || r->muni.id > 255 || seen[r->muni.id])
             continue;
+        seen[r->muni.id] = 1;
         if (!aa_host->can_write(req, r->muni.slug, AA_AREA, 1))
             return -1;
         json_array_append_new(ids, json_integer(r->muni.id));

@@ -199,6 +199,13 @@ describe('validation: every rule, row-precise', () => {
     expectError(await pushHospital(srv, tok.region, null, { raw: '{"reports": [' }), 400);
     expectError(await pushHospital(srv, tok.region, null, { raw: 'month,municipality', headers: { 'content-type': 'text/csv' } }), 415);
     expectPushSummary(await pushHospital(srv, tok.region, []), { created: 0, rejected: 0 }, {});
+    const many = JSON.stringify({ reports: Array.from({ length: 20001 }, () => ({})) });
+    expectError(await pushHospital(srv, tok.region, null, { raw: many }), 413, 'too_many_rows');
+  });
+
+  test('GET checks its query', async () => {
+    const err = expectError(await req(srv, 'GET', `${BASE}/hospital-reports?municipality=05&from=2025-13&to=x&sex=Q`, { token: tok.reader }), 400, 'invalid_query');
+    assert.deepEqual(err.details.map((d) => d.path).sort(), ['query.from', 'query.municipality', 'query.sex', 'query.to']);
   });
 });
 
