@@ -55,8 +55,8 @@ struct agreement_row {
     struct date follow_up_from;
     json_t *schedules; /* owned */
     json_t *closed;    /* owned: reported follow-ups [{schedule_id, due_on}] */
-    const char *key;   /* borrowed from the result */
-    const char *title; /* borrowed from the result */
+    char key[96];
+    char *title;       /* owned */
 };
 
 /* Reads row i of a result selected with AGREEMENT_COLUMNS. Returns 0, or -1 when the stored

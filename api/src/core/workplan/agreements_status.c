@@ -1,6 +1,9 @@
 /* An agreement's dates as of a date, and its open follow-ups; see agreements.h. */
 #include "core/workplan/agreements.h"
 
+#include "util/mem.h"
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,8 +33,8 @@ int agreement_row_read(PGresult *res, int i, struct agreement_row *out)
     column_date(res, i, 7, &out->follow_up_from);
     out->schedules = json_loads(PQgetvalue(res, i, 8), 0, NULL);
     out->closed = json_loads(PQgetvalue(res, i, 9), 0, NULL);
-    out->key = PQgetvalue(res, i, 10);
-    out->title = PQgetvalue(res, i, 11);
+    snprintf(out->key, sizeof out->key, "%s", PQgetvalue(res, i, 10));
+    out->title = xstrdup(PQgetvalue(res, i, 11));
     struct agreement_status s;
     if (!out->doc || !out->schedules || !out->closed || !date_valid(out->follow_up_from))
         return -1;
@@ -43,6 +46,7 @@ void agreement_row_free(struct agreement_row *row)
     json_decref(row->doc);
     json_decref(row->schedules);
     json_decref(row->closed);
+    free(row->title);
     memset(row, 0, sizeof *row);
 }
 
