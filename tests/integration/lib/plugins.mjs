@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BUILD_DIR, SOURCE_DIR, WORK, createDatabase, freePort, runCommand } from './harness.mjs';
+import { FAST_HASH } from './auth.mjs';
 
 export const TEST_PLUGINS = process.env.LGVO_TEST_PLUGINS_DIR;
 export const REAL_PLUGIN_DIR = path.join(BUILD_DIR, 'plugins');
@@ -53,7 +54,7 @@ export function pluginDir(...soFiles) {
 export async function serveFails(env, { db } = {}) {
   db = db ?? createDatabase();
   const r = await runCommand(['serve'], {
-    db, env: { LGVO_LISTEN: `127.0.0.1:${await freePort()}`, ...env }, timeoutMs: 120000,
+    db, env: { ...FAST_HASH, LGVO_LISTEN: `127.0.0.1:${await freePort()}`, ...env }, timeoutMs: 120000,
   });
   assert.ok(!r.timedOut, `the server did not stop:\n${r.stderr}`);
   const errors = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l))
