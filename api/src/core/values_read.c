@@ -3,8 +3,9 @@
  * total), GET /api/v1/values/history. Any authenticated caller may read; counts from 1 to 4
  * of restricted measures are shown only to their own principal and county_admin (others get
  * null with "suppressed": true; zero is shown), and so is anything derived from them.
- * Responses carry an ETag built from the data version, so an unchanged read is a 304 that
- * runs no query. */
+ * Responses carry an ETag built from the data version their rows were read at, so an
+ * unchanged read is a 304 (without a query when this copy has written or heard of nothing
+ * since). */
 #include "app.h"
 #include "auth/authz.h"
 #include "core/measures.h"
@@ -31,42 +32,89 @@
     "v.numerator BETWEEN 1 AND 4 OR v.denominator BETWEEN 1 AND 4"                                \
     " OR (m.unit = 'count' AND v.value BETWEEN 1 AND 4)))"
 
-/* W/"<data version>-<fingerprint of the URL and what the caller may see>". Returns 1 (after
- * replying 304) when the client's copy is current. */
-static int etag_check(struct req *r, char etag[64])
+static int wants_csv(struct req *r);
+
+/* W/"<data version>-<fingerprint of the URL, the representation (JSON or CSV) and what the
+ * caller may see>". */
+static void make_etag(struct req *r, long long version, char etag[64])
 {
     char input[1024];
-    snprintf(input, sizeof input, "%s|%d|%d", r->http->http_url, r->who.principal_id,
-             authz_is_county_admin(&r->who));
+    snprintf(input, sizeof input, "%s|%d|%d|%s", r->http->http_url, r->who.principal_id,
+             authz_is_county_admin(&r->who), wants_csv(r) ? "csv" : "json");
     unsigned char md[32];
     unsigned int n = 0;
     EVP_Digest(input, strlen(input), md, &n, EVP_sha256(), NULL);
-    snprintf(etag, 64, "W/\"%lld-%02x%02x%02x%02x%02x%02x\"",
-             (long long)atomic_load(&r->app->values_version), md[0], md[1], md[2], md[3], md[4], md[5]);
-    req_set_header(r, "ETag", etag);
-    req_set_header(r, "Cache-Control", "private, no-cache");
+    snprintf(etag, 64, "W/\"%lld-%02x%02x%02x%02x%02x%02x\"", version, md[0], md[1], md[2], md[3],
+             md[4], md[5]);
+}
+
+static int client_has(struct req *r, const char *etag)
+{
     const char *inm = req_header(r, "If-None-Match");
-    if (inm && (strstr(inm, etag + 2) || strcmp(inm, "*") == 0)) {
+    return inm && (strstr(inm, etag + 2) || strcmp(inm, "*") == 0);
+}
+
+/* Conditional and cached reads. The version in an ETag or a cache entry is the committed
+ * version read in the same statement (snapshot) as the data it labels (core.values_state,
+ * schema/0009), so one ETag always stands for one answer. This copy's own number (raised by
+ * a local write before it commits, by NOTIFY for other copies' writes) is used only to
+ * recognise them without a query: when a client's ETag or a cache entry carries it, nothing
+ * was written since. Returns 1 after replying (304, or from the cache); key is filled for
+ * read_cache_store. */
+static int answered_early(struct req *r, unsigned char key[32])
+{
+    char etag[64];
+    req_set_header(r, "Cache-Control", "private, no-cache");
+    req_set_header(r, "Vary", "Accept");
+    make_etag(r, atomic_load(&r->app->values_version), etag);
+    if (client_has(r, etag)) {
+        req_set_header(r, "ETag", etag);
+        reply_empty(r, 304);
+        return 1;
+    }
+    if (read_cache_reply(r->app->read_cache, r, key)) {
+        req_set_header(r, "ETag", etag);
+        return 1;
+    }
+    return 0;
+}
+
+/* After the query: sets the ETag of the version the data was read at; 1 after replying 304
+ * when the client has that. */
+static int not_modified(struct req *r, long long version)
+{
+    char etag[64];
+    make_etag(r, version, etag);
+    req_set_header(r, "ETag", etag);
+    if (client_has(r, etag)) {
         reply_empty(r, 304);
         return 1;
     }
     return 0;
 }
 
+/* Wraps a query so that it also returns the committed data version of its own snapshot, as
+ * its last column, in at least one row (all other columns NULL when the query has no rows). */
+#define WITH_VERSION(query, order)                                                                \
+    "SELECT d.*, st.version FROM core.values_state st LEFT JOIN LATERAL (" query ") d ON true"    \
+    " ORDER BY " order
+
 static void caller_params(struct req *r, char me[16])
 {
     snprintf(me, 16, "%d", r->who.principal_id);
 }
 
-/* Replies with body (stolen) and keeps it for the data version the read started at (a write
- * during the read makes the entry stale at once). */
+/* Replies with body (stolen) and, when cacheable, keeps it for the data version the read
+ * started at (a write during the read makes the entry stale at once). The cache keeps bodies
+ * only: answers with headers of their own (X-Next-Cursor) are not cacheable. */
 static void reply_cached_json(struct req *r, const unsigned char key[32], long long version,
-                              json_t *body)
+                              json_t *body, int cacheable)
 {
     char *text = json_dumps(body, JSON_COMPACT);
     json_decref(body);
     size_t len = strlen(text);
-    read_cache_store(r->app->read_cache, key, version, "application/json; charset=utf-8", text, len);
+    if (cacheable)
+        read_cache_store(r->app->read_cache, key, version, "application/json; charset=utf-8", text, len);
     reply_raw(r, 200, "application/json; charset=utf-8", text, len);
 }
 
@@ -157,10 +205,8 @@ static void list_values(struct req *r, void *ctx)
         query_problem(&q, "cursor", "is not a cursor returned by this endpoint");
     if (query_params_failed(&q))
         return;
-    char etag[64];
     unsigned char key[32];
-    long long version = atomic_load(&r->app->values_version);
-    if (etag_check(r, etag) || read_cache_reply(r->app->read_cache, r, key))
+    if (answered_early(r, key))
         return;
     char me[16], lim[24];
     caller_params(r, me);
@@ -171,6 +217,7 @@ static void list_values(struct req *r, void *ctx)
                             cursor ? cur[3] : NULL, lim};
     PGresult *res = req_sql(
         r,
+        WITH_VERSION(
         "SELECT m.slug, p.slug, v.period, v.sex,"
         " CASE WHEN s.hide THEN NULL ELSE v.value END, CASE WHEN s.hide THEN NULL ELSE v.numerator END,"
         " CASE WHEN s.hide THEN NULL ELSE v.denominator END, v.achieved, v.achieved_on, v.text, v.comment,"
@@ -186,6 +233,7 @@ static void list_values(struct req *r, void *ctx)
         " AND ($10::int IS NULL OR (v.measure_id, v.principal_id, v.period_start, v.sex)"
         "  > ($10::int, $11::smallint, $12::date, $13::char(1)))"
         " ORDER BY v.measure_id, v.principal_id, v.period_start, v.sex LIMIT $14::int",
+        "d.measure_id, d.principal_id, d.period_start, d.sex"),
         14, params);
     if (!res)
         return;
@@ -194,7 +242,14 @@ static void list_values(struct req *r, void *ctx)
         PQclear(res);
         return;
     }
+    long long version = PQntuples(res) ? atoll(PQgetvalue(res, 0, 17)) : 0;
+    if (not_modified(r, version)) {
+        PQclear(res);
+        return;
+    }
     int n = PQntuples(res);
+    if (n == 1 && PQgetisnull(res, 0, 0))
+        n = 0;
     int more = n > limit;
     if (more)
         n = (int)limit;
@@ -223,11 +278,12 @@ static void list_values(struct req *r, void *ctx)
             }
             strbuf_add(&b, "\r\n", 2);
         }
-        free(next);
         PQclear(res);
         size_t len = 0;
         char *out = strbuf_steal(&b, &len);
-        read_cache_store(r->app->read_cache, key, version, "text/csv; charset=utf-8", out, len);
+        if (!next) /* the cursor is in a header the cache does not keep */
+            read_cache_store(r->app->read_cache, key, version, "text/csv; charset=utf-8", out, len);
+        free(next);
         reply_raw(r, 200, "text/csv; charset=utf-8", out, len);
         return;
     }
@@ -251,7 +307,8 @@ static void list_values(struct req *r, void *ctx)
     }
     PQclear(res);
     reply_cached_json(r, key, version,
-                      json_pack("{s:o, s:o}", "items", items, "next_cursor", next ? json_string(next) : json_null()));
+                      json_pack("{s:o, s:o}", "items", items, "next_cursor", next ? json_string(next) : json_null()),
+                      next == NULL);
     free(next);
     strbuf_free(&b);
 }
@@ -278,10 +335,8 @@ static void series(struct req *r, void *ctx)
         query_problem(&q, "principal", "is not a principal slug or code");
     if (query_params_failed(&q))
         return;
-    char etag[64];
     unsigned char key[32];
-    long long version = atomic_load(&r->app->values_version);
-    if (etag_check(r, etag) || read_cache_reply(r->app->read_cache, r, key))
+    if (answered_early(r, key))
         return;
     char me[16], mid[16], pid[16];
     caller_params(r, me);
@@ -297,6 +352,7 @@ static void series(struct req *r, void *ctx)
                             from_region ? "region" : "municipality", scale};
     PGresult *res = req_sql(
         r,
+        WITH_VERSION(
         "SELECT 0 AS part, v.period, CASE WHEN s.hide THEN NULL ELSE v.value END,"
         " CASE WHEN s.hide THEN NULL ELSE v.numerator END, CASE WHEN s.hide THEN NULL ELSE v.denominator END,"
         " s.hide, v.achieved, v.achieved_on, v.text, NULL::bigint, v.period_start "
@@ -318,8 +374,8 @@ static void series(struct req *r, void *ctx)
         "  WHERE v.measure_id = m.id AND v.sex = $5 AND pr.kind = $8"
         "  AND ($6::date IS NULL OR v.period_start >= $6::date) AND ($7::date IS NULL OR v.period_end <= $7::date)"
         "  GROUP BY v.period, v.period_start) c "
-        "WHERE m.id = $3::int AND m.kind = 'indicator' "
-        "ORDER BY 1, 11",
+        "WHERE m.id = $3::int AND m.kind = 'indicator'",
+        "d.part, d.period_start"),
         9, params);
     if (!res)
         return;
@@ -328,8 +384,15 @@ static void series(struct req *r, void *ctx)
         PQclear(res);
         return;
     }
+    long long version = PQntuples(res) ? atoll(PQgetvalue(res, 0, 11)) : 0;
+    if (not_modified(r, version)) {
+        PQclear(res);
+        return;
+    }
     json_t *points = json_array(), *county = json_array();
     for (int i = 0; i < PQntuples(res); i++) {
+        if (PQgetisnull(res, i, 0))
+            continue; /* no points at all: the row that only carries the version */
         int part = atoi(PQgetvalue(res, i, 0));
         json_t *pt = json_pack("{s:s, s:o, s:o, s:o, s:b}", "period", PQgetvalue(res, i, 1), "value",
                                number(res, i, 2), "numerator", number(res, i, 3), "denominator",
@@ -351,7 +414,8 @@ static void series(struct req *r, void *ctx)
     reply_cached_json(r, key, version,
                       json_pack("{s:s, s:s?, s:s, s:s, s:s, s:o, s:o}", "measure", m.slug, "principal",
                                 principal ? p.slug : NULL, "sex", sex, "unit", m.unit, "period_type",
-                                period_type_name(m.period_type), "points", points, "county", county));
+                                period_type_name(m.period_type), "points", points, "county", county),
+                      1);
 }
 
 static void history(struct req *r, void *ctx)

@@ -271,12 +271,16 @@ enum write_result values_write(struct req *r, struct push_rows *rows, struct pus
     if (w == WRITE_DONE && slice)
         w = delete_slice(r, slice, out);
     if (w == WRITE_DONE && (out->created || out->updated || out->deleted)) {
-        /* Readers' ETags change; this copy learns the new version at once, others by NOTIFY. */
+        /* Readers' ETags change. The version is stored in this transaction (core.values_state,
+         * schema/0009), so a reader sees it together with the rows it belongs to; the row lock
+         * makes versions commit in order. This copy raises its own number at once (its readers
+         * then go to the database until the write is visible), others hear it by NOTIFY. */
         PGresult *res = NULL;
-        w = exec(r, "WITH v AS (SELECT nextval('core.values_version') AS n)"
-                    " SELECT n, pg_notify('lgvo_values', n::text) FROM v", 0, NULL, &res);
+        w = exec(r, "WITH v AS (UPDATE core.values_state SET version = nextval('core.values_version')"
+                    " RETURNING version AS n) SELECT n, pg_notify('lgvo_values', n::text) FROM v",
+                 0, NULL, &res);
         if (w == WRITE_DONE) {
-            long long n = atoll(PQgetvalue(res, 0, 0));
+            long long n = PQntuples(res) == 1 ? atoll(PQgetvalue(res, 0, 0)) : 0;
             long long cur = atomic_load(&r->app->values_version);
             while (n > cur && !atomic_compare_exchange_weak(&r->app->values_version, &cur, n))
                 ;
