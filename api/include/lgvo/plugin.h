@@ -70,7 +70,9 @@ typedef enum lgvo_access {
 
 typedef enum lgvo_log_level { LGVO_LOG_DEBUG = 0, LGVO_LOG_INFO, LGVO_LOG_WARN, LGVO_LOG_ERROR } lgvo_log_level;
 
-/* The caller of a request. Strings are borrowed for the handler call. */
+/* The caller of a request. Strings are borrowed for the handler call. Set struct_size =
+ * sizeof(lgvo_caller) before host->caller: the host fills at most that many bytes, so a plugin
+ * built for an older 1.x keeps working when the struct grows. */
 typedef struct lgvo_caller {
     uint32_t struct_size;
     int authenticated;        /* 0 on a public route called without a token */
@@ -82,7 +84,8 @@ typedef struct lgvo_caller {
     uint64_t area_mask;       /* bit (area id - 1) per granted area */
 } lgvo_caller;
 
-/* A principal, for lookups. Strings are borrowed until the next lookup on this thread. */
+/* A principal, for lookups. Strings are borrowed until the next lookup on this thread. Set
+ * struct_size = sizeof(lgvo_principal) before host->principal (as for lgvo_caller). */
 typedef struct lgvo_principal {
     uint32_t struct_size;
     int id;
@@ -93,7 +96,10 @@ typedef struct lgvo_principal {
 } lgvo_principal;
 
 /* One row of a value push (POST /api/v1/values), given to the validate hook. Strings are
- * borrowed for the hook call; absent fields are NULL / has_* = 0. */
+ * borrowed for the hook call; absent fields are NULL / has_* = 0.
+ * The hook receives an array, indexed with the plugin's own sizeof(lgvo_value_row): a host
+ * whose lgvo_value_row has grown must lay the rows out in the size of the plugin's ABI minor
+ * (descriptor abi_minor), filling the fields that version has; struct_size says that size. */
 typedef struct lgvo_value_row {
     uint32_t struct_size;
     size_t index;            /* position in the push, from 0 */
@@ -173,6 +179,9 @@ struct lgvo_host {
 
     /* --- reading the request (borrowed for the handler call) --- */
 
+    /* Path parameters are percent-decoded and valid UTF-8 (the host refuses other paths).
+     * Query and header values are the bytes the client sent and need not be UTF-8: Jansson's
+     * json_pack fails (returns NULL) on such a string. */
     const char *(*param)(lgvo_request *req, const char *name);  /* path parameter or NULL */
     const char *(*query)(lgvo_request *req, const char *name);  /* query parameter or NULL */
     const char *(*header)(lgvo_request *req, const char *name); /* case-insensitive or NULL */
@@ -182,8 +191,11 @@ struct lgvo_host {
     void (*caller)(lgvo_request *req, lgvo_caller *out);
     const char *(*request_id)(lgvo_request *req);
 
-    /* --- answering: exactly one reply per request --- */
+    /* --- answering: exactly one reply per request ---
+     * A handler that returns without a reply gets a 500. When a host call has replied (it
+     * says so below: NULL, 0 or -1 "after replying"), return without replying again. */
 
+    /* body must not be NULL: check what json_pack returned before replying. */
     void (*reply_json)(lgvo_request *req, int status, json_t *body /* stolen */);
     /* The standard error shape {"error":{status,code,message,details},"request_id"}.
      * code may be NULL (derived from status); details is an array or NULL (stolen). */
@@ -221,7 +233,8 @@ struct lgvo_host {
     void (*row_error)(lgvo_row_errors *errors, size_t index, const char *field, const char *code,
                       const char *message);
 
-    /* --- logging (one JSON line; never pass secrets or personal data) --- */
+    /* --- logging (one JSON line, the message prefixed "plugin: " but not with the plugin's
+     * slug: name the plugin in the message; never pass secrets or personal data) --- */
     void (*log)(lgvo_log_level level, const char *message);
 
     /* --- reference data in the database --- */
@@ -263,7 +276,9 @@ typedef struct lgvo_plugin_descriptor {
     uint32_t struct_size;    /* sizeof(lgvo_plugin_descriptor) as the plugin saw it */
 
     const char *name;        /* human-readable, e.g. "Att åldras" */
-    const char *slug;        /* [a-z][a-z0-9-]{1,31}; routes under /api/v1/<slug>/, schema <slug with _> */
+    const char *slug;        /* [a-z][a-z0-9-]{1,31}; routes under /api/v1/<slug>/, schema <slug with _>;
+                              * not core, public, information-schema, pg-*, nor a name the core
+                              * uses under /api/v1/ (values, measures, areas, plugins, …) */
     const char *version;     /* the plugin's own version, e.g. "1.0.0" */
     const char *description; /* one or two sentences, English */
     const char *area;        /* slug of the area of responsibility it serves */
@@ -281,7 +296,7 @@ typedef struct lgvo_plugin_descriptor {
      * NULL. */
     int (*validate)(void *state, const lgvo_value_row *rows, size_t count, lgvo_row_errors *errors);
 
-    void *reserved[8]; /* must be NULL; room to grow within ABI 1.x */
+    void *reserved[8]; /* must be NULL (the loader refuses other values); room to grow within ABI 1.x */
 } lgvo_plugin_descriptor;
 
 /* Fills the first fields of a descriptor. */

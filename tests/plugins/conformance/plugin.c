@@ -315,6 +315,14 @@ static void no_reply(lgvo_request *req, void *ctx)
     (void)ctx;
 }
 
+/* GET /reply-null : reply_json with a NULL body, as after a json_pack that failed (e.g. on a
+ * query value that is not UTF-8). The host should answer 500, not crash. */
+static void reply_null(lgvo_request *req, void *ctx)
+{
+    (void)ctx;
+    host->reply_json(req, 200, NULL);
+}
+
 /* GET /compute/:n : n², computed by the database after a short sleep so that concurrent
  * requests overlap; counts its calls in the plugin's state (an atomic). */
 static void compute(lgvo_request *req, void *ctx)
@@ -410,6 +418,7 @@ static int init(const lgvo_host *h, void **state)
         {"POST", "/log", LGVO_ACCESS_AUTHENTICATED, NULL, log_post, NULL, "conformanceLog"},
         {"GET", "/late-registration", LGVO_ACCESS_AUTHENTICATED, NULL, late_registration, NULL, "conformanceLateRegistration"},
         {"GET", "/no-reply", LGVO_ACCESS_AUTHENTICATED, NULL, no_reply, NULL, "conformanceNoReply"},
+        {"GET", "/reply-null", LGVO_ACCESS_PUBLIC, NULL, reply_null, NULL, "conformanceReplyNull"},
         {"GET", "/compute/:n", LGVO_ACCESS_AUTHENTICATED, NULL, compute, &the_state, "conformanceCompute"},
         {"GET", "/stats", LGVO_ACCESS_AUTHENTICATED, NULL, stats, &the_state, "conformanceStats"},
     };
