@@ -26,11 +26,11 @@
 #include <ulfius.h>
 
 /* The suppression rule, as SQL over v (core.values) and m (core.measures); $1 is the caller's
- * principal id and $2 'true' when the caller sees everything. */
+ * principal id and $2 'true' when the caller sees everything. Never NULL (absent numbers). */
 #define SUPPRESSED                                                                                \
-    "(m.restricted AND NOT $2::boolean AND v.principal_id <> $1::int AND ("                       \
+    "coalesce(m.restricted AND NOT $2::boolean AND v.principal_id <> $1::int AND ("               \
     "v.numerator BETWEEN 1 AND 4 OR v.denominator BETWEEN 1 AND 4"                                \
-    " OR (m.unit = 'count' AND v.value BETWEEN 1 AND 4)))"
+    " OR (m.unit = 'count' AND v.value BETWEEN 1 AND 4)), false)"
 
 static int wants_csv(struct req *r);
 
@@ -418,6 +418,9 @@ static void series(struct req *r, void *ctx)
                       1);
 }
 
+/* The history of changes. An entry of a restricted measure hides both sides (old and new)
+ * from others when either is a count of 1 to 4, so that a sequence of changes reveals no
+ * suppressed figure; other entries are shown as GET /api/v1/values shows the values. */
 static void history(struct req *r, void *ctx)
 {
     (void)ctx;
@@ -446,7 +449,10 @@ static void history(struct req *r, void *ctx)
         "  h.changed_by, h.changed_by_principal, h.request_id"
         " FROM core.value_history h JOIN core.measures m ON m.id = h.measure_id"
         " JOIN core.principals p ON p.id = h.principal_id,"
-        " LATERAL (SELECT m.restricted AND NOT $2::boolean AND h.principal_id <> $1::int AS hide) s"
+        " LATERAL (SELECT coalesce(m.restricted AND NOT $2::boolean AND h.principal_id <> $1::int AND EXISTS ("
+        "  SELECT 1 FROM (VALUES (h.old), (h.new)) x (j) WHERE (x.j->>'numerator')::numeric BETWEEN 1 AND 4"
+        "  OR (x.j->>'denominator')::numeric BETWEEN 1 AND 4"
+        "  OR (m.unit = 'count' AND (x.j->>'value')::numeric BETWEEN 1 AND 4)), false) AS hide) s"
         " WHERE ($3::text IS NULL OR m.slug = $3) AND ($4::text IS NULL OR p.slug = $4 OR p.code = $4)"
         " AND ($5::text IS NULL OR h.period = $5) AND ($6::bigint IS NULL OR h.id > $6::bigint)"
         " ORDER BY h.id LIMIT $7::int) t",
