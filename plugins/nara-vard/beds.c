@@ -119,7 +119,7 @@ static void check_row(nv_batch *b, size_t i, char key[64])
 
 /* ---------------------------------------------------------------- derived values and storing */
 
-/* A number kept as exact text, as JSON (new reference). */
+/* A number kept as exact text, as JSON (new reference; the caller owns it). */
 static json_t *number_json(const char *text)
 {
     if (strpbrk(text, ".eE"))
@@ -149,7 +149,7 @@ static void derive(nv_batch *b)
     }
 }
 
-/* One record per kept row and kind (caller owns). */
+/* One record per kept row and kind (caller owns; nv_batch_store steals it). */
 static json_t *records(const nv_batch *b)
 {
     json_t *out = json_array();

@@ -98,6 +98,7 @@ static void derive(nv_batch *b)
     }
 }
 
+/* The records to store: one per kept row (caller owns; nv_batch_store steals it). */
 static json_t *records(const nv_batch *b)
 {
     json_t *out = json_array();

@@ -219,6 +219,8 @@ static int derive(nv_batch *b, json_t *warnings)
 
 /* ---------------------------------------------------------------- storing */
 
+/* The records to store: six per kept row, one per band and sex (caller owns; nv_batch_store
+ * steals it). */
 static json_t *records(const nv_batch *b)
 {
     json_t *out = json_array();
@@ -263,9 +265,10 @@ static void post_falls(lgvo_request *req, void *ctx)
     (void)ctx;
     nv_batch b;
     char (*keys)[64] = NULL;
-    json_t *stored = NULL, *warnings = json_array();
+    json_t *stored = NULL, *warnings = NULL;
     if (nv_batch_open(&b, req, "reports") != 0)
-        goto out;
+        return;
+    warnings = json_array(); /* ours; the answer takes a reference */
     keys = calloc(b.count + 1, sizeof *keys);
     if (!keys) {
         nv_host->reply_error(req, 500, NULL, "out of memory", NULL);
@@ -284,8 +287,7 @@ static void post_falls(lgvo_request *req, void *ctx)
 out:
     json_decref(warnings);
     free(keys);
-    if (b.req)
-        nv_batch_free(&b);
+    nv_batch_free(&b);
 }
 
 static void get_falls(lgvo_request *req, void *ctx)

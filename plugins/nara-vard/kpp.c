@@ -85,10 +85,11 @@ static void check_group_duplicates(nv_batch *b, size_t i, char (*keys)[16], size
     }
 }
 
-/* The groups of year entry i. Returns a JSON array of clean groups (caller owns) or NULL. */
+/* The groups of year entry i. Returns a JSON array of clean groups (caller owns) or NULL after
+ * recording errors. */
 static json_t *check_groups(nv_batch *b, size_t i, json_t *row)
 {
-    json_t *groups = json_object_get(row, "groups");
+    json_t *groups = json_object_get(row, "groups"); /* borrowed from the body */
     if (!groups || json_is_null(groups)) {
         nv_error(b, i, "/groups", "missing", "groups is required (every diagnosis group and age band of the year)");
         return NULL;
@@ -99,22 +100,23 @@ static json_t *check_groups(nv_batch *b, size_t i, json_t *row)
         return NULL;
     }
     size_t n = json_array_size(groups);
-    char (*keys)[16] = calloc(n, sizeof *keys);
-    json_t *clean = json_array();
-    int ok = keys != NULL;
-    if (!ok)
+    char (*keys)[16] = calloc(n, sizeof *keys); /* freed below */
+    json_t *clean = json_array();               /* returned, or freed below */
+    if (!keys || !clean) {
         nv_error(b, i, "/groups", "internal", "out of memory");
-    for (size_t g = 0; ok && g < n; g++) {
+        goto out;
+    }
+    for (size_t g = 0; g < n; g++) {
         json_t *c = check_group(b, i, g, json_array_get(groups, g), keys[g]);
         if (c)
             json_array_append_new(clean, c);
     }
-    if (keys)
-        check_group_duplicates(b, i, keys, n);
+    check_group_duplicates(b, i, keys, n);
+out:
     free(keys);
-    if (!ok || json_array_size(clean) != n) {
+    if (!keys || json_array_size(clean) != n || b->bad[i]) {
         json_decref(clean);
-        return NULL;
+        clean = NULL;
     }
     return clean;
 }
@@ -187,6 +189,7 @@ static void derive(nv_batch *b, const struct priority *prio)
 
 /* ---------------------------------------------------------------- storing */
 
+/* The records to store: one per group of a kept year (caller owns; nv_batch_store steals it). */
 static json_t *records(const nv_batch *b)
 {
     json_t *out = json_array();
@@ -226,17 +229,19 @@ static const char STORE_SQL[] =
     "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),"
     " (SELECT count(*) FROM input) - count(*), (SELECT count(*) FROM gone) FROM up";
 
-/* The shares of the stored years, after storing (JSON array, caller owns; NULL after reply). */
+/* The shares of the stored years, after storing. Returns a JSON array (caller owns), or NULL
+ * after the host replied. */
 static json_t *year_shares(nv_batch *b)
 {
-    json_t *years = json_array();
+    json_t *years = json_array(), *shares = NULL;
+    char *text = NULL;
+    lgvo_result *r = NULL;
     for (size_t i = 0; i < b->count; i++)
         if (nv_kept(b, i))
             json_array_append(years, json_object_get(json_array_get(b->clean, i), "year"));
-    char *text = json_dumps(years, JSON_COMPACT);
-    json_decref(years);
+    text = json_dumps(years, JSON_COMPACT);
     const char *params[] = {text ? text : "[]"};
-    lgvo_result *r = nv_host->sql(
+    r = nv_host->sql(
         b->req,
         "SELECT coalesce(json_agg(json_build_object('year', s.year, 'total_cost_sek', s.total_cost,"
         " 'priority_cost_sek', s.priority_cost, 'priority_cost_share', s.priority_cost_share,"
@@ -244,13 +249,18 @@ static json_t *year_shares(nv_batch *b)
         " FROM nara_vard.kpp_shift s JOIN core.principals p ON p.id = s.principal_id"
         " WHERE p.slug = '" REGION "' AND s.year IN (SELECT value::int FROM json_array_elements_text($1::json))",
         1, params);
-    free(text);
     if (!r)
-        return NULL;
-    const char *out = nv_host->result_value(r, 0, 0);
-    json_t *shares = out ? json_loads(out, 0, NULL) : NULL;
-    nv_host->result_free(r);
-    return shares ? shares : json_array();
+        goto out; /* the host replied */
+    const char *answer = nv_host->result_value(r, 0, 0); /* borrowed until result_free */
+    shares = answer ? json_loads(answer, 0, NULL) : NULL;
+    if (!shares)
+        shares = json_array();
+out:
+    if (r)
+        nv_host->result_free(r);
+    free(text);
+    json_decref(years);
+    return shares;
 }
 
 /* ---------------------------------------------------------------- handlers */

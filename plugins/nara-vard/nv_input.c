@@ -30,11 +30,10 @@ static int mode_refused(lgvo_request *req)
     return 1;
 }
 
-int nv_batch_open(nv_batch *b, lgvo_request *req, const char *collection)
+/* The body's shape and the query, before anything is allocated. Sets b->rows and b->count.
+ * Returns 0, or -1 after replying. */
+static int read_body(nv_batch *b, lgvo_request *req, const char *collection)
 {
-    memset(b, 0, sizeof *b);
-    b->req = req;
-    b->collection = collection;
     json_t *body = nv_host->body(req); /* borrowed; NULL after the host replied 400/415 */
     if (!body)
         return -1;
@@ -55,22 +54,34 @@ int nv_batch_open(nv_batch *b, lgvo_request *req, const char *collection)
         nv_host->reply_error(req, 413, "too_many_rows", msg, NULL);
         return -1;
     }
-    if (nv_no_jit(req) != 0)
-        return -1;
+    return nv_no_jit(req);
+}
+
+int nv_batch_open(nv_batch *b, lgvo_request *req, const char *collection)
+{
+    int rc = -1;
+    memset(b, 0, sizeof *b);
+    b->req = req;
+    b->collection = collection;
+    if (read_body(b, req, collection) != 0)
+        goto out;
     b->errors = json_array();
     b->values = json_array();
     b->clean = json_array();
     b->bad = calloc(b->count + 1, 1);
     b->principal_id = calloc(b->count + 1, sizeof *b->principal_id);
     b->principal = calloc(b->count + 1, sizeof *b->principal);
-    if (!b->bad || !b->principal_id || !b->principal) {
-        nv_batch_free(b);
+    if (!b->errors || !b->values || !b->clean || !b->bad || !b->principal_id || !b->principal) {
         nv_host->reply_error(req, 500, NULL, "out of memory", NULL);
-        return -1;
+        goto out;
     }
     for (size_t i = 0; i < b->count; i++)
         json_array_append_new(b->clean, json_null());
-    return 0;
+    rc = 0;
+out:
+    if (rc != 0)
+        nv_batch_free(b);
+    return rc;
 }
 
 void nv_batch_free(nv_batch *b)
@@ -119,7 +130,7 @@ static void member_path(char *out, size_t n, const char *base, const char *name)
     out[len < n ? len : n - 1] = '\0';
 }
 
-/* The member, or NULL when absent or null (then "missing" if required). */
+/* The member (borrowed from obj), or NULL when absent or null (then "missing" if required). */
 static json_t *member(nv_batch *b, size_t i, json_t *obj, const char *base, const char *name,
                       int required, char *path, size_t pathlen)
 {

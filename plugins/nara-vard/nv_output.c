@@ -149,24 +149,29 @@ void nv_reply_query_json(lgvo_request *req, const char *sql, int nparams, const 
 
 int nv_codes_load(lgvo_request *req, const char *sql, nv_codes *out)
 {
+    int rc = -1;
     memset(out, 0, sizeof *out);
-    lgvo_result *r = nv_host->sql(req, sql, 0, NULL);
+    lgvo_result *r = nv_host->sql(req, sql, 0, NULL); /* caller frees: result_free below */
     if (!r)
-        return -1; /* the host replied */
+        goto out; /* the host replied */
     int n = nv_host->result_rows(r);
     out->values = json_array();
     out->list = calloc((size_t)n + 1, sizeof *out->list);
-    for (int k = 0; k < n; k++)
-        json_array_append_new(out->values, nv_cell_string(r, k, 0));
-    nv_host->result_free(r);
-    if (!out->list) {
-        nv_codes_free(out);
+    if (!out->values || !out->list) {
         nv_host->reply_error(req, 500, NULL, "out of memory", NULL);
-        return -1;
+        goto out;
     }
     for (int k = 0; k < n; k++)
+        json_array_append_new(out->values, nv_cell_string(r, k, 0));
+    for (int k = 0; k < n; k++)
         out->list[k] = json_string_value(json_array_get(out->values, (size_t)k));
-    return 0;
+    rc = 0;
+out:
+    if (r)
+        nv_host->result_free(r);
+    if (rc != 0)
+        nv_codes_free(out);
+    return rc;
 }
 
 void nv_codes_free(nv_codes *c)

@@ -51,6 +51,7 @@ static void check_row(nv_batch *b, size_t i, const struct lists *l, char key[64]
         json_array_set_new(b->clean, i, clean);
 }
 
+/* The records to store: one per kept row (caller owns; nv_batch_store steals it). */
 static json_t *records(const nv_batch *b)
 {
     json_t *out = json_array();
