@@ -65,10 +65,11 @@ int agreement_row_read(PGresult *res, int i, struct agreement_row *out);
 void agreement_row_free(struct agreement_row *row);
 
 /* What the agreement's dates are as of the date: {state, current_end, term, next_notice_date,
- * notice_ends, earliest_end, notice_assumed, final_end}. */
+ * notice_ends, earliest_end, notice_assumed, final_end}. A new object (caller decrefs). */
 json_t *agreement_status_json(const struct agreement_row *row, struct date as_of);
 /* The open (unreported) scheduled follow-ups from the tracking date on: all those due on or
- * before *until, or (until NULL) the first open one of each schedule. Sorted by due date. */
+ * before *until, or (until NULL) the first open one of each schedule. Sorted by due date; a
+ * new array (caller decrefs). */
 json_t *agreement_open_follow_ups(const struct agreement_row *row, struct date as_of,
                                   const struct date *until);
 /* 1 when due is a scheduled date of the schedule (a JSON object as in AGREEMENT_COLUMNS). */

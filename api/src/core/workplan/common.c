@@ -202,7 +202,8 @@ json_t *workplan_body_refs(struct body *b, const char *name, size_t max)
         if (ref_text(item, text, sizeof text) != 0) {
             body_problem(b, name, "item %zu must be an id (a positive integer) or a key like att-aldras.a2", i);
             json_decref(out);
-            return NULL;
+            out = NULL;
+            break;
         }
         json_array_append_new(out, json_string(text));
     }

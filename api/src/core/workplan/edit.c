@@ -178,7 +178,7 @@ json_t *workplan_edit_resolve(struct req *r, struct body *b, const char *field,
     PQclear(res);
     if (bad) {
         json_decref(ids);
-        return NULL;
+        ids = NULL;
     }
     return ids;
 }
