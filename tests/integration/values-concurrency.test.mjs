@@ -128,7 +128,7 @@ describe('reads during writes', () => {
     };
     const readers = Array.from({ length: 4 }, reader);
     let last = null;
-    for (let i = 1; i <= 120; i++) {
+    for (let i = 1; i <= 80; i++) {
       expectSummary(await push(srv, tok.motala, [{ measure: M.falls, principal: 'motala', period: '2024Q1', value: i }],
         { headers: { 'idempotency-key': `race-${i}` } }), { rejected: 0 });
       last = i;

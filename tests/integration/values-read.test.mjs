@@ -65,6 +65,14 @@ describe('listing values', () => {
     expectError(await getValues(srv, undefined, {}), 401);
   });
 
+  test('a cursor this endpoint did not make is 400, also when it is well-formed but out of range', async () => {
+    const forged = ['999999999999999,1,2025-01-01,T', '1,99999,2025-01-01,T', '1,1,2025-99-99,T', '1,1,-,T', '1,1,2025-01-01,T,x'];
+    for (const c of forged) {
+      const err = expectError(await getValues(srv, tok.reader, { cursor: Buffer.from(c).toString('base64url') }), 400, 'invalid_query');
+      assert.equal(err.details[0].path, 'query.cursor', c);
+    }
+  });
+
   test('pages: keyset pagination walks every row once, in key order, with X-Next-Cursor', async () => {
     const all = await list({});
     assert.equal(all.length, 317);

@@ -146,9 +146,17 @@ static int parse_cursor(const char *c, char parts[4][16])
     unsigned char *raw = b64url_decode(c, strlen(c), &n);
     if (!raw)
         return -1;
-    int got = sscanf((char *)raw, "%15[0-9],%15[0-9],%15[0-9-],%1[TKM]", parts[0], parts[1], parts[2], parts[3]);
+    char *text = xstrndup((char *)raw, n);
     free(raw);
-    return got == 4 ? 0 : -1;
+    char tail = 0;
+    int got = sscanf(text, "%15[0-9],%15[0-9],%15[0-9-],%1[TKM]%c", parts[0], parts[1], parts[2], parts[3], &tail);
+    free(text);
+    /* Only what this endpoint makes: ids within their columns' types, a real date. */
+    struct date d;
+    if (got != 4 || strlen(parts[0]) > 10 || strtoll(parts[0], NULL, 10) > 2147483647 ||
+        strlen(parts[1]) > 5 || strtol(parts[1], NULL, 10) > 32767 || date_parse(parts[2], &d) != 0)
+        return -1;
+    return 0;
 }
 
 static char *make_cursor(const char *m, const char *p, const char *start, const char *sex)
