@@ -189,6 +189,16 @@ static const char STORE_SQL[] =
     "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),"
     " (SELECT count(DISTINCT (principal_id, week_start)) FROM input) - count(*) FROM k";
 
+/* ?mode=replace: the weeks of the slice that the push does not mention (per municipality). */
+static const char REPLACE_SQL[] =
+    "WITH gone AS (DELETE FROM nara_vard.beds b"
+    " WHERE b.principal_id IN (SELECT value::smallint FROM jsonb_array_elements_text($1::jsonb))"
+    " AND b.week_start >= $3::date AND b.week_start + 6 <= $4::date"
+    " AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS k(principal_id smallint, start date)"
+    "  WHERE k.principal_id = b.principal_id AND k.start = b.week_start)"
+    " RETURNING b.principal_id, b.week_start) "
+    "SELECT count(DISTINCT (principal_id, week_start)) FROM gone";
+
 /* ---------------------------------------------------------------- handlers */
 
 static void post_beds(lgvo_request *req, void *ctx)
@@ -197,7 +207,7 @@ static void post_beds(lgvo_request *req, void *ctx)
     nv_batch b;
     char (*keys)[64] = NULL;
     json_t *stored = NULL;
-    if (nv_batch_open(&b, req, "reports") != 0)
+    if (nv_batch_open(&b, req, "reports", 1) != 0)
         return;
     keys = calloc(b.count + 1, sizeof *keys);
     if (!keys) {
@@ -212,8 +222,11 @@ static void post_beds(lgvo_request *req, void *ctx)
     derive(&b);
     if (nv_batch_push(&b) != 0)
         goto out;
-    if (nv_batch_store(&b, 0, STORE_SQL, records(&b), &stored) != 0)
+    if (nv_batch_store(&b, 0, STORE_SQL, records(&b), &stored) != 0 ||
+        nv_batch_replace(&b, "week_start", REPLACE_SQL, stored) != 0) {
+        json_decref(stored);
         goto out;
+    }
     nv_batch_reply(&b, json_pack("{s:o}", "stored", stored));
 out:
     free(keys);

@@ -125,6 +125,17 @@ static const char STORE_SQL[] =
     "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),"
     " (SELECT count(*) FROM input) - count(*) FROM up";
 
+/* ?mode=replace: the months of the slice that the push does not mention (per municipality),
+ * with the municipalities' comments on them. */
+static const char REPLACE_SQL[] =
+    "WITH gone AS (DELETE FROM nara_vard.discharge_delays d"
+    " WHERE d.principal_id IN (SELECT value::smallint FROM jsonb_array_elements_text($1::jsonb))"
+    " AND d.month_start >= $3::date AND (d.month_start + interval '1 month')::date - 1 <= $4::date"
+    " AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS k(principal_id smallint, start date)"
+    "  WHERE k.principal_id = d.principal_id AND k.start = d.month_start)"
+    " RETURNING 1) "
+    "SELECT count(*) FROM gone";
+
 /* ---------------------------------------------------------------- handlers */
 
 static void post_delays(lgvo_request *req, void *ctx)
@@ -133,7 +144,7 @@ static void post_delays(lgvo_request *req, void *ctx)
     nv_batch b;
     char (*keys)[64] = NULL;
     json_t *stored = NULL;
-    if (nv_batch_open(&b, req, "reports") != 0)
+    if (nv_batch_open(&b, req, "reports", 1) != 0)
         return;
     keys = calloc(b.count + 1, sizeof *keys);
     if (!keys) {
@@ -149,8 +160,11 @@ static void post_delays(lgvo_request *req, void *ctx)
     derive(&b);
     if (nv_batch_push(&b) != 0)
         goto out;
-    if (nv_batch_store(&b, 1, STORE_SQL, records(&b), &stored) != 0)
+    if (nv_batch_store(&b, 1, STORE_SQL, records(&b), &stored) != 0 ||
+        nv_batch_replace(&b, "month_start", REPLACE_SQL, stored) != 0) {
+        json_decref(stored);
         goto out;
+    }
     nv_batch_reply(&b, json_pack("{s:o}", "stored", stored));
 out:
     free(keys);

@@ -258,6 +258,16 @@ static const char STORE_SQL[] =
     "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),"
     " (SELECT count(DISTINCT (principal_id, quarter_start)) FROM input) - count(*) FROM k";
 
+/* ?mode=replace: the quarters of the slice that the push does not mention (per municipality). */
+static const char REPLACE_SQL[] =
+    "WITH gone AS (DELETE FROM nara_vard.fall_injuries f"
+    " WHERE f.principal_id IN (SELECT value::smallint FROM jsonb_array_elements_text($1::jsonb))"
+    " AND f.quarter_start >= $3::date AND (f.quarter_start + interval '3 months')::date - 1 <= $4::date"
+    " AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS k(principal_id smallint, start date)"
+    "  WHERE k.principal_id = f.principal_id AND k.start = f.quarter_start)"
+    " RETURNING f.principal_id, f.quarter_start) "
+    "SELECT count(DISTINCT (principal_id, quarter_start)) FROM gone";
+
 /* ---------------------------------------------------------------- handlers */
 
 static void post_falls(lgvo_request *req, void *ctx)
@@ -266,7 +276,7 @@ static void post_falls(lgvo_request *req, void *ctx)
     nv_batch b;
     char (*keys)[64] = NULL;
     json_t *stored = NULL, *warnings = NULL;
-    if (nv_batch_open(&b, req, "reports") != 0)
+    if (nv_batch_open(&b, req, "reports", 1) != 0)
         return;
     warnings = json_array(); /* ours; the answer takes a reference */
     keys = calloc(b.count + 1, sizeof *keys);
@@ -281,8 +291,11 @@ static void post_falls(lgvo_request *req, void *ctx)
         goto out;
     if (nv_batch_push(&b) != 0)
         goto out;
-    if (nv_batch_store(&b, 0, STORE_SQL, records(&b), &stored) != 0)
+    if (nv_batch_store(&b, 0, STORE_SQL, records(&b), &stored) != 0 ||
+        nv_batch_replace(&b, "quarter_start", REPLACE_SQL, stored) != 0) {
+        json_decref(stored);
         goto out;
+    }
     nv_batch_reply(&b, json_pack("{s:o, s:O}", "stored", stored, "warnings", warnings));
 out:
     json_decref(warnings);

@@ -280,7 +280,7 @@ static void post_kpp(lgvo_request *req, void *ctx)
     char slug[48];
     snprintf(slug, sizeof slug, "%s", region.slug); /* borrowed until the next lookup: copy */
     region.slug = slug;
-    if (nv_batch_open(&b, req, "years") != 0)
+    if (nv_batch_open(&b, req, "years", 0) != 0)
         return;
     keys = calloc(b.count + 1, sizeof *keys);
     if (!keys) {

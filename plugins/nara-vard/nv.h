@@ -24,14 +24,14 @@ typedef struct nv_date {
     int y, m, d;
 } nv_date;
 
-typedef enum nv_period_type { NV_WEEK, NV_MONTH, NV_QUARTER, NV_TERTIAL, NV_YEAR } nv_period_type;
+typedef enum nv_period_type { NV_WEEK, NV_MONTH, NV_QUARTER, NV_TERTIAL, NV_YEAR, NV_HALF } nv_period_type;
 
 typedef struct nv_period {
     nv_period_type type;
     int year, n;        /* n: week, month, quarter or tertial number; 0 for a year */
     nv_date start, end; /* first and last day */
-    char text[16];      /* canonical form: 2025-W09, 2025-03, 2025Q1, 2025T1, 2025 */
-    char start_text[11];
+    char text[16];      /* canonical form: 2025-W09, 2025-03, 2025Q1, 2025T1, 2025, 2025H1 */
+    char start_text[11], end_text[11];
 } nv_period;
 
 /* Parses the canonical form of a period of type. Returns 0, or -1 (malformed or impossible,
@@ -39,6 +39,8 @@ typedef struct nv_period {
 int nv_period_parse(nv_period_type type, const char *s, nv_period *out);
 /* The period of type that starts in year (type NV_YEAR) or n-th of the year. Returns 0/-1. */
 int nv_period_make(nv_period_type type, int year, int n, nv_period *out);
+/* A period of any type (as the core accepts in ?from= and ?to=). Returns 0 or -1. */
+int nv_period_parse_any(const char *s, nv_period *out);
 const char *nv_period_example(nv_period_type type);
 const char *nv_period_name(nv_period_type type);
 nv_date nv_today(void); /* UTC, as the core */
@@ -64,10 +66,10 @@ typedef struct nv_batch {
     int pushed;             /* push.push is pending (push_reply must run) */
 } nv_batch;
 
-/* Reads the body {"<collection>": [...]} (nothing else) and refuses ?mode=replace, which this
- * plugin does not support. Returns 0, or -1 after replying (400/413/415). On 0 the caller
- * must call nv_batch_free. */
-int nv_batch_open(nv_batch *b, lgvo_request *req, const char *collection);
+/* Reads the body {"<collection>": [...]} (nothing else); refuses ?mode=replace unless
+ * replace_ok (the endpoint then deletes its own rows of the slice with nv_batch_replace).
+ * Returns 0, or -1 after replying (400/413/415). On 0 the caller must call nv_batch_free. */
+int nv_batch_open(nv_batch *b, lgvo_request *req, const char *collection, int replace_ok);
 void nv_batch_free(nv_batch *b);
 
 /* Records an error for row index at "/<collection>/<index><path>" (path "" or "/…"). */
@@ -133,6 +135,16 @@ int nv_kept(const nv_batch *b, size_t i);
  * stored (stolen by nv_batch_reply) with those counts. Returns 0, or -1 when the host has
  * answered (a database error). */
 int nv_batch_store(nv_batch *b, int on_behalf, const char *sql, json_t *records, json_t **stored);
+/* Whether the request is ?mode=replace&from=&to= (push_values has checked the bounds): then
+ * from and to are the slice's first and last day. */
+int nv_replacing(const nv_batch *b, char from[11], char to[11]);
+/* ?mode=replace, after storing: deletes the endpoint's records within the slice, of the kept
+ * rows' principals, that the push does not mention (as the core does with their values), and
+ * sets "deleted" in stored (borrowed). start: the member of the clean rows holding the period's
+ * first day. sql: $1 principal ids (JSON array), $2 the kept keys [{"principal_id","start"}],
+ * $3 the slice's first day, $4 its last; it returns one row with the count. Nothing to do
+ * without replace. Returns 0, or -1 after the host replied. */
+int nv_batch_replace(nv_batch *b, const char *start, const char *sql, json_t *stored);
 /* host->push_reply with extra (stolen, may be NULL). Always frees the pending push. */
 void nv_batch_reply(nv_batch *b, json_t *extra);
 

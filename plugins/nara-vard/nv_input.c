@@ -16,12 +16,12 @@ static int body_shape_ok(json_t *body, const char *collection)
            json_is_array(json_object_get(body, collection));
 }
 
-/* ?mode=replace deletes the derived values the push does not mention; the plugin's own rows
- * would stay, so it is refused rather than half done. */
-static int mode_refused(lgvo_request *req)
+/* ?mode=replace deletes the derived values the push does not mention; where the plugin cannot
+ * delete its own rows alike (replace_ok 0) it is refused rather than half done. */
+static int mode_refused(lgvo_request *req, int replace_ok)
 {
     const char *mode = nv_host->query(req, "mode");
-    if (!mode || strcmp(mode, "replace") != 0)
+    if (replace_ok || !mode || strcmp(mode, "replace") != 0)
         return 0;
     nv_host->reply_error(req, 400, "invalid_query",
                          "mode=replace is not supported by this endpoint; use atomic (the default) or partial",
@@ -32,7 +32,7 @@ static int mode_refused(lgvo_request *req)
 
 /* The body's shape and the query, before anything is allocated. Sets b->rows and b->count.
  * Returns 0, or -1 after replying. */
-static int read_body(nv_batch *b, lgvo_request *req, const char *collection)
+static int read_body(nv_batch *b, lgvo_request *req, const char *collection, int replace_ok)
 {
     json_t *body = nv_host->body(req); /* borrowed; NULL after the host replied 400/415 */
     if (!body)
@@ -43,7 +43,7 @@ static int read_body(nv_batch *b, lgvo_request *req, const char *collection)
         nv_host->reply_error(req, 400, "invalid_json", msg, NULL);
         return -1;
     }
-    if (mode_refused(req))
+    if (mode_refused(req, replace_ok))
         return -1;
     b->rows = json_object_get(body, collection);
     b->count = json_array_size(b->rows);
@@ -57,13 +57,13 @@ static int read_body(nv_batch *b, lgvo_request *req, const char *collection)
     return nv_no_jit(req);
 }
 
-int nv_batch_open(nv_batch *b, lgvo_request *req, const char *collection)
+int nv_batch_open(nv_batch *b, lgvo_request *req, const char *collection, int replace_ok)
 {
     int rc = -1;
     memset(b, 0, sizeof *b);
     b->req = req;
     b->collection = collection;
-    if (read_body(b, req, collection) != 0)
+    if (read_body(b, req, collection, replace_ok) != 0)
         goto out;
     b->errors = json_array();
     b->values = json_array();
@@ -533,6 +533,69 @@ out:
         nv_host->result_free(r);
     free(text);
     json_decref(records);
+    return rc;
+}
+
+int nv_replacing(const nv_batch *b, char from[11], char to[11])
+{
+    const char *mode = nv_host->query(b->req, "mode");
+    nv_period f, t;
+    if (!mode || strcmp(mode, "replace") != 0)
+        return 0;
+    /* push_values refused a replace without valid from and to; parse them the same way. */
+    if (nv_period_parse_any(nv_host->query(b->req, "from"), &f) != 0 ||
+        nv_period_parse_any(nv_host->query(b->req, "to"), &t) != 0)
+        return 0;
+    snprintf(from, 11, "%s", f.start_text);
+    snprintf(to, 11, "%s", t.end_text);
+    return 1;
+}
+
+/* The kept rows' principal ids and keys, for nv_batch_replace (both caller owns). */
+static void kept_keys(const nv_batch *b, const char *start, json_t *ids, json_t *keys)
+{
+    unsigned char seen[1024] = {0};
+    for (size_t i = 0; i < b->count; i++) {
+        if (!nv_kept(b, i))
+            continue;
+        json_t *c = json_array_get(b->clean, i);
+        int id = b->principal_id[i];
+        json_array_append_new(keys, json_pack("{s:i, s:O}", "principal_id", id, "start", json_object_get(c, start)));
+        if (id > 0 && id < (int)sizeof seen && !seen[id]++)
+            json_array_append_new(ids, json_integer(id));
+    }
+}
+
+int nv_batch_replace(nv_batch *b, const char *start, const char *sql, json_t *stored)
+{
+    char from[11], to[11], *id_text = NULL, *key_text = NULL;
+    json_t *ids = json_array(), *keys = json_array();
+    lgvo_result *r = NULL;
+    int rc = -1;
+    if (!nv_replacing(b, from, to)) {
+        rc = 0;
+        goto out;
+    }
+    kept_keys(b, start, ids, keys);
+    id_text = json_dumps(ids, JSON_COMPACT);
+    key_text = json_dumps(keys, JSON_COMPACT);
+    if (!id_text || !key_text) {
+        nv_host->reply_error(b->req, 500, NULL, "nara-vard: could not encode the keys", NULL);
+        goto out;
+    }
+    const char *params[] = {id_text, key_text, from, to};
+    r = nv_host->sql(b->req, sql, 4, params);
+    if (!r)
+        goto out; /* the host replied */
+    json_object_set_new(stored, "deleted", nv_cell_number(r, 0, 0));
+    rc = 0;
+out:
+    if (r)
+        nv_host->result_free(r);
+    free(id_text);
+    free(key_text);
+    json_decref(ids);
+    json_decref(keys);
     return rc;
 }
 

@@ -120,10 +120,18 @@ int nv_period_make(nv_period_type type, int year, int n, nv_period *out)
         out->end = (nv_date){year, 12, 31};
         snprintf(out->text, sizeof out->text, "%04d", year);
         break;
+    case NV_HALF:
+        if (n < 1 || n > 2)
+            return -1;
+        out->start = (nv_date){year, 6 * n - 5, 1};
+        out->end = (nv_date){year, 6 * n, days_in_month(year, 6 * n)};
+        snprintf(out->text, sizeof out->text, "%04dH%d", year, n);
+        break;
     default:
         return -1;
     }
     nv_date_format(out->start, out->start_text);
+    nv_date_format(out->end, out->end_text);
     return 0;
 }
 
@@ -154,20 +162,33 @@ int nv_period_parse(nv_period_type type, const char *s, nv_period *out)
         if (len != 4)
             return -1;
         return nv_period_make(type, y, 0, out);
+    case NV_HALF: /* 2025H1 */
+        if (len != 6 || s[4] != 'H' || !digits(s + 5, 1))
+            return -1;
+        return nv_period_make(type, y, number(s + 5, 1), out);
     }
+    return -1;
+}
+
+int nv_period_parse_any(const char *s, nv_period *out)
+{
+    static const nv_period_type types[] = {NV_WEEK, NV_MONTH, NV_QUARTER, NV_TERTIAL, NV_YEAR, NV_HALF};
+    for (size_t k = 0; k < sizeof types / sizeof types[0]; k++)
+        if (nv_period_parse(types[k], s, out) == 0)
+            return 0;
     return -1;
 }
 
 const char *nv_period_example(nv_period_type type)
 {
-    static const char *const examples[] = {"2025-W09", "2025-03", "2025Q1", "2025T1", "2025"};
-    return (unsigned)type < 5 ? examples[type] : "?";
+    static const char *const examples[] = {"2025-W09", "2025-03", "2025Q1", "2025T1", "2025", "2025H1"};
+    return (unsigned)type < 6 ? examples[type] : "?";
 }
 
 const char *nv_period_name(nv_period_type type)
 {
-    static const char *const names[] = {"ISO week", "month", "quarter", "tertial", "year"};
-    return (unsigned)type < 5 ? names[type] : "?";
+    static const char *const names[] = {"ISO week", "month", "quarter", "tertial", "year", "half-year"};
+    return (unsigned)type < 6 ? names[type] : "?";
 }
 
 nv_date nv_today(void)

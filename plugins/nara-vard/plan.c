@@ -91,7 +91,7 @@ static void post_status(lgvo_request *req, void *ctx)
     struct lists lists;
     char (*keys)[64] = NULL;
     json_t *stored = NULL;
-    if (nv_batch_open(&b, req, "reports") != 0)
+    if (nv_batch_open(&b, req, "reports", 0) != 0)
         return;
     if (load_lists(req, &lists) != 0)
         goto out;

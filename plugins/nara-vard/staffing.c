@@ -83,7 +83,7 @@ static void post_staffing(lgvo_request *req, void *ctx)
     nv_codes occupations = {0};
     char (*keys)[64] = NULL;
     json_t *stored = NULL;
-    if (nv_batch_open(&b, req, "reports") != 0)
+    if (nv_batch_open(&b, req, "reports", 0) != 0)
         return;
     if (nv_codes_load(req, "SELECT slug FROM nara_vard.occupations ORDER BY ord", &occupations) != 0)
         goto out;

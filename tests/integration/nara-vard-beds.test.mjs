@@ -245,13 +245,28 @@ describe('push modes', () => {
     assert.deepEqual(coreValues(env, 'nara-vard.short-term-places', "v.period = '2025-W35'"), []);
   });
 
-  test('mode=replace is refused; an Idempotency-Key replays the first answer', async () => {
-    expectError(await post('motala', [bedRow({ week: '2025-W36' })], { query: '?mode=replace&from=2025-W36&to=2025-W36' }), 400, 'invalid_query');
+  test('an Idempotency-Key replays the first answer; another body with it is 409', async () => {
     const headers = { 'idempotency-key': 'beds-w36' };
     const first = expectPushed(await post('motala', [bedRow({ week: '2025-W36' })], { headers }), { created: 4 });
     const second = expectPushed(await post('motala', [bedRow({ week: '2025-W36' })], { headers }), { created: 4 });
     assert.deepEqual(second, first);
     expectError(await post('motala', [bedRow({ week: '2025-W37' })], { headers }), 409, 'idempotency_key_reused');
+  });
+
+  test('?mode=replace&from=&to= deletes the weeks of the slice the push leaves out, reports and values alike', async () => {
+    const weeks = ['2024-W40', '2024-W41', '2024-W42'];
+    expectPushed(await post('motala', weeks.map((week) => bedRow({ week }))), { created: 12 });
+    expectPushed(await post('kinda', [bedRow({ municipality: 'kinda', week: '2024-W41' })]), { created: 4 });
+    const s = expectPushed(await post('motala', [bedRow({ week: '2024-W40' }), bedRow({ week: '2024-W42', short_term: places(20, 10, 0) })],
+      { query: '?mode=replace&from=2024-W40&to=2024-W42' }),
+    { mode: 'replace', updated: 1, unchanged: 7, deleted: 4, stored: { created: 0, updated: 1, unchanged: 1, deleted: 1 } });
+    assert.equal(s.rejected, 0);
+    assert.equal(env.sql("SELECT string_agg(DISTINCT p.slug || ' ' || b.week, ', ' ORDER BY p.slug || ' ' || b.week) FROM nara_vard.beds b JOIN core.principals p ON p.id = b.principal_id WHERE b.week BETWEEN '2024-W40' AND '2024-W42'"),
+      'kinda 2024-W41, motala 2024-W40, motala 2024-W42');
+    assert.deepEqual(coreValues(env, 'nara-vard.short-term-places', "v.period BETWEEN '2024-W40' AND '2024-W42'"),
+      ['kinda 2024-W41 T 20 - -', 'motala 2024-W40 T 20 - -', 'motala 2024-W42 T 20 - -']);
+    // The bounds are required, and checked by the core's push.
+    expectError(await post('motala', [bedRow({ week: '2024-W40' })], { query: '?mode=replace' }), 400, 'invalid_query');
   });
 });
 

@@ -137,6 +137,16 @@ describe('who may write', () => {
     assert.equal(item.comment, null);
   });
 
+  test('?mode=replace removes the months of the slice the region leaves out, with their comments', async () => {
+    expectPushed(await post('region', [delayRow({ month: '2024-05' }), delayRow({ month: '2024-06' })]), { created: 2 });
+    expectStatus(await comment('motala', 'motala', '2024-06', { comment: 'Sommarstängning' }), 200);
+    const s = expectPushed(await post('region', [delayRow({ month: '2024-05' })], { query: '?mode=replace&from=2024-05&to=2024-06' }),
+      { mode: 'replace', deleted: 1, stored: { created: 0, updated: 0, unchanged: 1, deleted: 1 } });
+    assert.equal(s.rejected, 0);
+    assert.equal(env.sql("SELECT count(*) FROM nara_vard.discharge_comments WHERE month_start = '2024-06-01'"), '0');
+    assert.deepEqual(coreValues(env, MEAN, "v.period IN ('2024-05', '2024-06')"), ['motala 2024-05 T 0.575 23 40']);
+  });
+
   test('reads: filters are checked', async () => {
     expectError(await env.get('reader', '/discharge-delays', { from: '2025-W01' }), 400, 'invalid_query');
     expectError(await env.get('reader', '/discharge-delays', { municipality: 'region-ostergotland' }), 400, 'invalid_query');

@@ -93,6 +93,16 @@ describe('derived values', () => {
   });
 });
 
+describe('replace', () => {
+  test('?mode=replace deletes the quarters of the slice the push leaves out', async () => {
+    expectPushed(await post('motala', [fallRow({ quarter: '2024Q2' }), fallRow({ quarter: '2024Q3' })]), { rejected: 0 });
+    const s = expectPushed(await post('motala', [fallRow({ quarter: '2024Q2' })], { query: '?mode=replace&from=2024Q2&to=2024Q3' }),
+      { mode: 'replace', deleted: 3, stored: { created: 0, updated: 0, unchanged: 1, deleted: 1 } });
+    assert.equal(s.rejected, 0);
+    assert.equal(env.sql("SELECT string_agg(DISTINCT quarter, ',') FROM nara_vard.fall_injuries WHERE principal_id = 7 AND quarter IN ('2024Q2', '2024Q3')"), '2024Q2');
+  });
+});
+
 describe('validation and rights', () => {
   test('every rule is a row-precise error', async () => {
     const res = await post('motala', [

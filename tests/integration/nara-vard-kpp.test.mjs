@@ -123,5 +123,7 @@ describe('validation and rights', () => {
     expectError(await post('reader', [{ ...Y2024, year: 2022 }]), 403);
     expectPushed(await post('county', [{ ...Y2024, year: 2022 }]), { created: 1 });
     expectError(await env.get('reader', '/kpp', { year: '20x4' }), 400, 'invalid_query');
+    // A year entry already replaces its year; ?mode=replace is not offered.
+    expectError(await env.post('region', '/kpp', { years: [Y2024] }, { query: '?mode=replace&from=2024&to=2024' }), 400, 'invalid_query');
   });
 });

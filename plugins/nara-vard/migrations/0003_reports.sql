@@ -55,6 +55,7 @@ CREATE TABLE discharge_comments (
     updated_by  text NOT NULL,
     PRIMARY KEY (principal_id, month_start),
     FOREIGN KEY (principal_id, month_start) REFERENCES discharge_delays (principal_id, month_start)
+        ON DELETE CASCADE  -- a month the region's ?mode=replace removes takes its comment along
 );
 SELECT core.protect_principal_rows('discharge_comments');
 
