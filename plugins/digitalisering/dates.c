@@ -37,7 +37,7 @@ struct dg_date dg_today(void)
 {
     time_t now = time(NULL);
     struct tm tm;
-    localtime_r(&now, &tm); /* the server's day, as PostgreSQL's current_date on the same host */
+    gmtime_r(&now, &tm); /* UTC, as the other plugins */
     return (struct dg_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
 
