@@ -5,7 +5,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { expectError } from './lib/harness.mjs';
 import {
-  valuesServer, extraServer, push, pushCsv, expectSummary, expectRowError, errorKeys, getValues, M, ALL_AREAS,
+  valuesServer, extraServer, push, pushCsv, expectSummary, errorKeys, getValues, M, ALL_AREAS,
 } from './lib/values.mjs';
 
 let env, srv, tok;

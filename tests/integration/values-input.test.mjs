@@ -3,7 +3,7 @@
 // bytes), each a row error naming the field; the error shape of a refused push.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { req, expectStatus, expectError } from './lib/harness.mjs';
+import { expectStatus, expectError } from './lib/harness.mjs';
 import {
   valuesServer, push, expectSummary, expectRowError, errorKeys, getValues, M, ALL_AREAS,
 } from './lib/values.mjs';

@@ -184,10 +184,3 @@ export function nextPeriod(type, d = new Date()) {
 
 export const today = () => new Date().toISOString().slice(0, 10);
 export const tomorrow = () => new Date(Date.now() + 86400000).toISOString().slice(0, 10);
-
-// n weekly periods ending with 2025-W52 going back (valid, past, distinct).
-export function weeks2025(n) {
-  const out = [];
-  for (let w = 1; w <= n; w++) out.push(`2025-W${pad(w)}`);
-  return out;
-}
