@@ -135,6 +135,14 @@ describe('refusals', { concurrency: 6 }, () => {
     /path \/api\/v1\/values\/mine is outside the plugin's prefix \/api\/v1\/refuse-openapi\//,
   ]));
 
+  test('an OpenAPI fragment reusing another plugin\'s operationId', async () => {
+    const dir = pluginDir(testPlugin('conformance'), testPlugin('refuse-operation-id'));
+    await refused(dir, [
+      new RegExp(`^${esc(path.join(dir, 'refuse-operation-id', 'operation-id.openapi.json'))}: `),
+      /operationId "getConformancePlugin" of GET \/api\/v1\/refuse-operation-id is already used by GET \/api\/v1\/conformance \(expected operationIds unique in the OpenAPI document\)/,
+    ], {}, { db: createDatabase() });
+  });
+
   test('a file that is not a shared object', async () => {
     const dir = fs.mkdtempSync(path.join(WORK, 'junk-plugins-'));
     fs.writeFileSync(path.join(dir, 'junk.so'), 'not an ELF file\n');

@@ -41,11 +41,40 @@ static int merge_components(json_t *doc, json_t *fragment, const char *file, cha
     return 0;
 }
 
+static const char *const http_methods[] = {"get", "put", "post", "delete", "options",
+                                           "head", "patch", "trace"};
+
+/* Adds the operationIds of the path item at route to ids (operationId → "METHOD route").
+ * OpenAPI requires them to be unique in the document: returns -1 with err, naming file and
+ * both operations, when one is taken. */
+static int note_operation_ids(json_t *ids, const char *route, json_t *item, const char *file,
+                              char *err, size_t errlen)
+{
+    for (size_t i = 0; i < sizeof http_methods / sizeof http_methods[0]; i++) {
+        const char *id = json_string_value(json_object_get(json_object_get(item, http_methods[i]), "operationId"));
+        if (!id)
+            continue;
+        char where[320];
+        snprintf(where, sizeof where, "%s %s", http_methods[i], route);
+        for (char *c = where; *c != ' '; c++)
+            *c = (char)(*c - 'a' + 'A');
+        json_t *taken = json_object_get(ids, id);
+        if (taken) {
+            snprintf(err, errlen, "%s: operationId \"%s\" of %s is already used by %s (expected operationIds unique in the OpenAPI document)",
+                     file, id, where, json_string_value(taken));
+            return -1;
+        }
+        json_object_set_new(ids, id, json_string(where));
+    }
+    return 0;
+}
+
 static int merge_fragment(json_t *doc, const struct plugin *p, char *err, size_t errlen)
 {
     char *path = xasprintf("%s/%s", p->dir, p->desc->openapi_path);
     json_error_t jerr;
     json_t *fragment = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *ids = NULL; /* operationId → "METHOD path" of the document and the fragment */
     int rc = -1;
     if (!fragment) {
         snprintf(err, errlen, "%s: cannot read the plugin's OpenAPI fragment: %s (line %d)", path,
@@ -58,6 +87,11 @@ static int merge_fragment(json_t *doc, const struct plugin *p, char *err, size_t
     json_t *paths = json_object_get(doc, "paths");
     const char *route;
     json_t *item;
+    ids = json_object();
+    json_object_foreach(paths, route, item) {
+        if (note_operation_ids(ids, route, item, "the OpenAPI document", err, errlen) != 0)
+            goto out;
+    }
     json_object_foreach(json_object_get(fragment, "paths"), route, item) {
         if (strncmp(route, prefix, plen) != 0 || (route[plen] != '/' && route[plen] != '\0')) {
             snprintf(err, errlen, "%s: path %s is outside the plugin's prefix %s/", path, route, prefix);
@@ -68,10 +102,15 @@ static int merge_fragment(json_t *doc, const struct plugin *p, char *err, size_t
                      path, route);
             goto out;
         }
-        json_object_set(paths, route, item);
+        if (note_operation_ids(ids, route, item, path, err, errlen) != 0)
+            goto out;
     }
+    /* Only a fragment that passed every check changes the document. */
+    json_object_foreach(json_object_get(fragment, "paths"), route, item)
+        json_object_set(paths, route, item);
     rc = merge_components(doc, fragment, path, err, errlen);
 out:
+    json_decref(ids);
     json_decref(fragment);
     free(path);
     return rc;
