@@ -53,8 +53,13 @@ void push_rows_free(struct push_rows *rows)
 void push_row_error(struct push_errors *e, size_t index, const char *field, const char *code,
                     const char *message)
 {
-    json_t *err = json_pack("{s:I, s:s, s:s}", "index", (json_int_t)index, "code", code,
-                            "message", message);
+    /* Plugins call this too: never lose an error to a NULL or non-UTF-8 string. */
+    char c[64], m[512];
+    snprintf(c, sizeof c, "%s", code ? code : "invalid");
+    snprintf(m, sizeof m, "%s", message ? message : "the row is invalid");
+    utf8_scrub(c);
+    utf8_scrub(m);
+    json_t *err = json_pack("{s:I, s:s, s:s}", "index", (json_int_t)index, "code", c, "message", m);
     char path[96];
     if (e->csv)
         snprintf(path, sizeof path, "%s", field ? field : "");
@@ -62,6 +67,7 @@ void push_row_error(struct push_errors *e, size_t index, const char *field, cons
         snprintf(path, sizeof path, "/values/%zu/%s", index, field);
     else
         snprintf(path, sizeof path, "/values/%zu", index);
+    utf8_scrub(path);
     json_object_set_new(err, "path", json_string(path));
     if (e->rows && index < e->rows->count) {
         struct push_row *r = &e->rows->items[index];

@@ -76,9 +76,12 @@ static int job_start(struct req *r, struct push_job *job, int strict)
     return 0;
 }
 
-/* Runs each area plugin's validate hook over the rows of its area that passed so far. */
-static void run_plugin_hooks(struct app *app, struct push_rows *rows, struct push_errors *e)
+/* Runs each area plugin's validate hook over the rows of its area that passed so far.
+ * Returns 0, or -1 after replying 500 when a hook fails: rows it could not check are never
+ * stored. */
+static int run_plugin_hooks(struct req *req, struct push_rows *rows, struct push_errors *e)
 {
+    struct app *app = req->app;
     for (int p = 0; p < app->plugins.count; p++) {
         const struct plugin *pl = &app->plugins.items[p];
         if (!pl->desc->validate)
@@ -108,10 +111,17 @@ static void run_plugin_hooks(struct app *app, struct push_rows *rows, struct pus
                 .comment = r->comment,
             };
         }
-        if (n && pl->desc->validate(pl->state, list, n, (lgvo_row_errors *)e) != 0)
-            log_msg(LOG_ERROR, "plugin %s: validate hook failed", pl->desc->slug);
+        int failed = n && pl->desc->validate(pl->state, list, n, (lgvo_row_errors *)e) != 0;
         free(list);
+        if (failed) {
+            log_msg(LOG_ERROR, "request %s: plugin %s: validate hook failed", req->id, pl->desc->slug);
+            reply_error(req, 500, "validation_unavailable",
+                        "the %s plugin could not check the rows of its area; nothing was written (quote request id %s)",
+                        pl->desc->slug, req->id);
+            return -1;
+        }
     }
+    return 0;
 }
 
 static long count_bad(const struct push_rows *rows, int *forbidden)
@@ -158,9 +168,20 @@ static void reset_after_attempt(struct push_job *job, size_t errors_before)
 }
 
 /* Writes the good rows, retrying on deadlocks. Returns 0, or -1 after replying (locked rows
- * in atomic mode are refused with `errors`, the caller's view of the errors). */
+ * in atomic mode are refused with `errors`, the caller's view of the errors). With
+ * whole_sources, a partial push first tries atomically: rows in locked periods then reject
+ * their source rows as a whole (see values_push_derived) before the rest is written. */
+static int job_write_mode(struct req *r, struct push_job *job,
+                          json_t *(*view)(struct push_job *, void *), void *ctx, int partial);
+
 static int job_write(struct req *r, struct push_job *job, json_t *(*view)(struct push_job *, void *),
                      void *ctx)
+{
+    return job_write_mode(r, job, view, ctx, job->partial);
+}
+
+static int job_write_mode(struct req *r, struct push_job *job,
+                          json_t *(*view)(struct push_job *, void *), void *ctx, int partial)
 {
     size_t errors_before = json_array_size(job->e.list);
     enum write_result w = WRITE_RETRY;
@@ -172,7 +193,7 @@ static int job_write(struct req *r, struct push_job *job, json_t *(*view)(struct
             if (job->key && idempotency_begin(r, job->key, job->sha) != IDEM_NEW)
                 return -1;
         }
-        w = values_write(r, &job->rows, &job->e, job->replace ? &job->slice : NULL, job->partial,
+        w = values_write(r, &job->rows, &job->e, job->replace ? &job->slice : NULL, partial,
                          &job->counts);
     }
     if (w == WRITE_RETRY) {
@@ -180,6 +201,8 @@ static int job_write(struct req *r, struct push_job *job, json_t *(*view)(struct
         reply_error(r, 503, "conflict_retry", "the push collided with concurrent writes; retry it");
         return -1;
     }
+    if (w == WRITE_LOCKED && partial != job->partial)
+        return 1; /* the caller drops the locked sources and writes again */
     if (w == WRITE_LOCKED) {
         json_t *errors = view(job, ctx);
         refuse(r, job, errors, count_bad(&job->rows, NULL), (long)job->rows.count, 0, 1);
@@ -258,7 +281,8 @@ static void push(struct req *r, void *ctx)
     }
     int64_t parsed_us = clock_mono_us();
     values_check_rows(app, &r->who, &job.rows, &job.e);
-    run_plugin_hooks(app, &job.rows, &job.e);
+    if (run_plugin_hooks(r, &job.rows, &job.e) != 0)
+        goto out;
     int64_t checked_us = clock_mono_us();
     int forbidden = 0;
     long bad = count_bad(&job.rows, &forbidden);
@@ -367,7 +391,8 @@ int values_push_derived(struct req *r, json_t *values, const char *collection, s
     values_rows_from_array(clean, &d->job.rows, &d->job.e);
     json_decref(clean);
     values_check_rows(r->app, &r->who, &d->job.rows, &d->job.e);
-    run_plugin_hooks(r->app, &d->job.rows, &d->job.e);
+    if (run_plugin_hooks(r, &d->job.rows, &d->job.e) != 0)
+        goto replied;
     /* A source row the plugin rejected takes its derived rows with it. */
     for (i = 0; i < d->job.rows.count; i++)
         if (d->rejected[d->source[i]])
@@ -382,7 +407,22 @@ int values_push_derived(struct req *r, json_t *values, const char *collection, s
         goto replied;
     }
     json_decref(errors);
-    if (job_write(r, &d->job, source_errors, d) != 0)
+    int written = job_write_mode(r, &d->job, source_errors, d, 0);
+    if (written == 1) {
+        /* Partial: rows in locked periods reject their whole source row. */
+        PQclear(db_exec(r->db, "ROLLBACK", 0, NULL));
+        r->in_tx = 0;
+        json_decref(source_errors(&d->job, d)); /* marks the locked rows' sources */
+        for (i = 0; i < d->job.rows.count; i++) {
+            d->job.rows.items[i].locked = 0;
+            if (d->rejected[d->source[i]])
+                d->job.rows.items[i].bad = 1;
+        }
+        if (d->job.key && idempotency_begin(r, d->job.key, d->job.sha) != IDEM_NEW)
+            goto replied;
+        written = job_write_mode(r, &d->job, source_errors, d, 1);
+    }
+    if (written != 0)
         goto replied;
     /* Errors found while writing (locked periods in partial mode) reject their sources too. */
     json_decref(source_errors(&d->job, d));

@@ -235,6 +235,12 @@ void reply_raw(struct req *r, int status, const char *content_type, char *body, 
 
 void reply_json(struct req *r, int status, json_t *body)
 {
+    if (!body) {
+        /* A handler (a plugin's, say) built no body: an internal error, not a crash. */
+        log_msg(LOG_ERROR, "request %s: reply without a JSON body", r->id);
+        reply_error(r, 500, NULL, "internal error; quote request id %s when reporting it", r->id);
+        return;
+    }
     char *text = json_dumps(body, JSON_COMPACT);
     json_decref(body);
     set_body(r, status, "application/json; charset=utf-8", text, strlen(text));
