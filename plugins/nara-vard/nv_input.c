@@ -99,6 +99,21 @@ void nv_batch_free(nv_batch *b)
 
 /* ---------------------------------------------------------------- errors */
 
+/* Cuts a UTF-8 sequence that a truncation (snprintf "%.Ns", a full buffer) left incomplete at
+ * the end of s, so that Jansson accepts the text. */
+static void utf8_trim(char *s)
+{
+    size_t len = strlen(s), lead = len;
+    while (lead > 0 && ((unsigned char)s[lead - 1] & 0xC0) == 0x80 && len - lead < 3)
+        lead--;
+    if (lead == 0)
+        return;
+    unsigned char c = (unsigned char)s[lead - 1];
+    size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    if (len - (lead - 1) < need)
+        s[lead - 1] = '\0';
+}
+
 void nv_error(nv_batch *b, size_t index, const char *path, const char *code, const char *fmt, ...)
 {
     char msg[400], full[160];
@@ -107,9 +122,14 @@ void nv_error(nv_batch *b, size_t index, const char *path, const char *code, con
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     snprintf(full, sizeof full, "/%s/%zu%s", b->collection, index, path ? path : "");
+    utf8_trim(msg);
+    utf8_trim(full);
     json_t *err = json_pack("{s:I, s:s, s:s, s:s}", "index", (json_int_t)index, "path", full,
                             "code", code, "message", msg);
-    if (err) /* NULL only for text that is not UTF-8, which the callers never pass */
+    if (!err) /* text that is still not UTF-8: keep the error, without the text */
+        err = json_pack("{s:I, s:s, s:s, s:s}", "index", (json_int_t)index, "path", "", "code",
+                        code, "message", "this row has a problem whose description is not valid UTF-8");
+    if (err)
         json_array_append_new(b->errors, err);
     if (index < b->count)
         b->bad[index] = 1;
@@ -394,6 +414,7 @@ int nv_check_object(nv_batch *b, size_t i, json_t *obj, const char *base,
             continue;
         char path[128], name[64];
         snprintf(name, sizeof name, "%.60s", key);
+        utf8_trim(name); /* a long name may be cut inside a character */
         member_path(path, sizeof path, base, name);
         nv_error(b, i, path, "unknown_field", "unknown field \"%s\"", name);
         unknown++;

@@ -69,6 +69,12 @@ describe('validation', () => {
     assert.equal(env.sql("SELECT count(*) FROM nara_vard.beds WHERE week BETWEEN '2025-W03' AND '2025-W14'"), '0');
   });
 
+  test('a long non-ASCII unknown member is reported, cut at a character', async () => {
+    const name = `x${'å'.repeat(40)}`;
+    const d = expectRefused(await post('motala', [bedRow({ week: '2025-W22', [name]: 1 })]), [`0 /reports/0/x${'å'.repeat(29)} unknown_field`]);
+    assert.match(d[0].message, /unknown field/);
+  });
+
   test('numbers must not be negative', async () => {
     const res = await post('motala', [
       bedRow({ week: '2025-W15', short_term: places(-1, 0) }),
