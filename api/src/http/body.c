@@ -52,7 +52,10 @@ void body_problem(struct body *b, const char *name, const char *fmt, ...)
 
 static json_t *member(struct body *b, const char *name)
 {
-    if (b->nknown < BODY_MAX_KNOWN)
+    int known = 0;
+    for (int k = 0; k < b->nknown && !known; k++)
+        known = strcmp(b->known[k], name) == 0;
+    if (!known && b->nknown < BODY_MAX_KNOWN)
         b->known[b->nknown++] = name;
     return json_object_get(b->obj, name);
 }

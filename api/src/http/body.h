@@ -10,7 +10,7 @@
 
 struct req;
 
-#define BODY_MAX_KNOWN 32
+#define BODY_MAX_KNOWN 64
 
 struct body {
     struct req *r;
