@@ -168,15 +168,17 @@ struct vu_checks_view *vu_checks_view_load(lgvo_request *req, const struct vu_pr
     v->g = vu_grid_new(viewer);
     v->meta = vu_alloc(ps->count + 1, sizeof *v->meta);
     vu_table_init(&v->t, v->g, owners, ps->count, 1, 0, cols, NCOLS, NULL, 0);
-    free(owners);
     if (load(req, v) != 0) {
         vu_checks_view_free(v);
-        return NULL;
+        v = NULL; /* the host replied */
+        goto out;
     }
     vu_table_finish(&v->t);
     core_rows(v, C_EXAMINED);
     core_rows(v, C_DENTAL);
     vu_grid_suppress(v->g);
+out:
+    free(owners);
     return v;
 }
 

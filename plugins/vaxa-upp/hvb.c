@@ -25,8 +25,8 @@ static const char *const age_keys[AGES] = {"13", "14", "15", "16", "17"};
 
 struct reason {
     char code[49];
-    char label[256];
-    char label_en[256];
+    char label[801];    /* 200 characters of up to 4 bytes */
+    char label_en[801];
     int active;
     int sort_order;
 };
@@ -67,13 +67,15 @@ static json_t *reason_json(const struct reason *x)
 void vu_hvb_reasons_get(lgvo_request *req, void *ctx)
 {
     (void)ctx;
-    struct reasons rs;
-    if (reasons_load(req, &rs) != 0)
-        return;
+    struct reasons *rs = vu_alloc(1, sizeof *rs); /* ~100 kB: not on the handler's stack */
+    if (reasons_load(req, rs) != 0)
+        goto out;
     json_t *items = json_array();
-    for (size_t i = 0; i < rs.count; i++)
-        json_array_append_new(items, reason_json(&rs.items[i]));
+    for (size_t i = 0; i < rs->count; i++)
+        json_array_append_new(items, reason_json(&rs->items[i]));
     vu_reply(req, 200, json_pack("{s:o}", "items", items));
+out:
+    free(rs);
 }
 
 static int valid_code(const char *s)
@@ -142,48 +144,73 @@ static void reason_read(json_t *body, struct reason_input *in, json_t *details)
         detail(details, "/sort_order", "out_of_range", "must be a whole number from 0 to 10000");
 }
 
-void vu_hvb_reason_put(lgvo_request *req, void *ctx)
+/* Checks the path's code and the body. Returns 0, or -1 after replying 422. */
+static int reason_check(lgvo_request *req, const char *code, json_t *body, struct reason_input *in)
 {
-    (void)ctx;
-    const char *code = vu_host->param(req, "code");
-    json_t *body = vu_host->body(req); /* borrowed */
-    if (!body)
-        return;
     json_t *details = json_array();
-    struct reason_input in = {0};
     if (!valid_code(code))
         detail(details, "/code", "invalid_code", "the code in the path must be 1 to 48 characters of a-z, 0-9 and single hyphens");
     if (!json_is_object(body))
         detail(details, "", "wrong_type", "the body must be an object");
     else
-        reason_read(body, &in, details);
+        reason_read(body, in, details);
     if (json_array_size(details)) {
         vu_host->reply_error(req, 422, "validation_failed", "the reason is invalid; see details", details);
-        return;
+        return -1;
     }
     json_decref(details);
+    return 0;
+}
+
+/* Adds or changes the reason (at most MAX_REASONS codes). Returns 201 (added), 200 (changed),
+ * or -1 after replying. */
+static int reason_save(lgvo_request *req, const char *code, const struct reason_input *in)
+{
     struct vu_viewer viewer;
     vu_viewer_get(req, &viewer);
     struct vu_params p = {0};
-    const char *params[] = {code, in.label, in.label_en, in.active ? "true" : "false",
-                            vu_param_int(&p, in.sort_order), viewer.subject ? viewer.subject : "unknown"};
-    lgvo_result *r = vu_host->sql(req,
-                                  "INSERT INTO vaxa_upp.placement_reasons AS x (code, label, label_en, active, sort_order, updated_by)"
-                                  " VALUES ($1, $2, $3, $4::boolean, $5::int, $6)"
-                                  " ON CONFLICT (code) DO UPDATE SET label = EXCLUDED.label, label_en = EXCLUDED.label_en,"
-                                  " active = EXCLUDED.active, sort_order = EXCLUDED.sort_order,"
-                                  " updated_by = EXCLUDED.updated_by, updated_at = now()"
-                                  " RETURNING (xmax = 0)",
-                                  6, params);
+    const char *params[] = {code, in->label, in->label_en, in->active ? "true" : "false",
+                            vu_param_int(&p, in->sort_order), viewer.subject ? viewer.subject : "unknown",
+                            vu_param_int(&p, MAX_REASONS)};
+    lgvo_result *r = vu_host->sql(
+        req,
+        "INSERT INTO vaxa_upp.placement_reasons AS x (code, label, label_en, active, sort_order, updated_by)"
+        " SELECT $1, $2, $3, $4::boolean, $5::int, $6"
+        " WHERE (SELECT count(*) FROM vaxa_upp.placement_reasons) < $7::int"
+        " OR EXISTS (SELECT 1 FROM vaxa_upp.placement_reasons WHERE code = $1)"
+        " ON CONFLICT (code) DO UPDATE SET label = EXCLUDED.label, label_en = EXCLUDED.label_en,"
+        " active = EXCLUDED.active, sort_order = EXCLUDED.sort_order,"
+        " updated_by = EXCLUDED.updated_by, updated_at = now()"
+        " RETURNING (xmax = 0)",
+        7, params);
     if (!r)
-        return;
-    int created = vu_host->result_value(r, 0, 0)[0] == 't';
+        return -1;
+    int status = vu_host->result_rows(r) == 0 ? 0 : vu_host->result_value(r, 0, 0)[0] == 't' ? 201 : 200;
     vu_host->result_free(r);
+    if (!status) {
+        vu_host->reply_error(req, 422, "too_many_reasons",
+                             "the list holds at most 64 reasons; make one inactive and reuse it, or change it", NULL);
+        return -1;
+    }
+    return status;
+}
+
+void vu_hvb_reason_put(lgvo_request *req, void *ctx)
+{
+    (void)ctx;
+    const char *code = vu_host->param(req, "code");
+    json_t *body = vu_host->body(req); /* borrowed */
+    struct reason_input in = {0};
+    if (!body || reason_check(req, code, body, &in) != 0)
+        return;
+    int status = reason_save(req, code, &in);
+    if (status < 0)
+        return;
     struct reason x = {.active = in.active, .sort_order = (int)in.sort_order};
     snprintf(x.code, sizeof x.code, "%s", code);
     snprintf(x.label, sizeof x.label, "%s", in.label);
     snprintf(x.label_en, sizeof x.label_en, "%s", in.label_en);
-    vu_reply(req, created ? 201 : 200, reason_json(&x));
+    vu_reply(req, status, reason_json(&x));
 }
 
 /* ---- occupancy: writing ---- */
@@ -336,14 +363,16 @@ static const struct vu_dataset occupancy_dataset = {
 void vu_hvb_occupancy_post(lgvo_request *req, void *ctx)
 {
     (void)ctx;
-    struct reasons rs;
-    if (reasons_load(req, &rs) != 0)
-        return;
-    struct reason_keys rk = {.all = &rs};
-    for (size_t i = 0; i < rs.count; i++)
-        if (rs.items[i].active)
-            rk.keys[rk.count++] = rs.items[i].code;
+    struct reasons *rs = vu_alloc(1, sizeof *rs); /* ~100 kB: not on the handler's stack */
+    if (reasons_load(req, rs) != 0)
+        goto out;
+    struct reason_keys rk = {.all = rs};
+    for (size_t i = 0; i < rs->count; i++)
+        if (rs->items[i].active)
+            rk.keys[rk.count++] = rs->items[i].code;
     vu_ingest(req, &occupancy_dataset, &rk);
+out:
+    free(rs);
 }
 
 /* ---- occupancy: reading, with suppression ---- */

@@ -285,7 +285,7 @@ struct vu_sip_view *vu_sip_view_load(lgvo_request *req, const struct vu_principa
                          " 'updated_at', to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
                          " 'updated_by', updated_by)::text FROM vaxa_upp.sip WHERE year = $1::int") != 0) {
         vu_sip_view_free(v);
-        return NULL;
+        v = NULL; /* the host replied */
     }
     return v;
 }
@@ -384,7 +384,7 @@ struct vu_concern_view *vu_concern_view_load(lgvo_request *req, const struct vu_
                          " 'updated_at', to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
                          " 'updated_by', updated_by)::text FROM vaxa_upp.concern_reports WHERE year = $1::int") != 0) {
         vu_concern_view_free(v);
-        return NULL;
+        v = NULL; /* the host replied */
     }
     return v;
 }

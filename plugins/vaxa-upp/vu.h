@@ -235,9 +235,6 @@ void vu_grid_free(struct vu_grid *g);
  * days (1-4 are hidden from others). Returns its index. */
 size_t vu_cell(struct vu_grid *g, int owner, long long value, int present, int restricted);
 void vu_cell_set(struct vu_grid *g, size_t cell, long long value);
-long long vu_cell_value(const struct vu_grid *g, size_t cell);
-int vu_cell_present(const struct vu_grid *g, size_t cell);
-int vu_cell_hidden(const struct vu_grid *g, size_t cell);
 /* A relation total = Σ parts (cells may be absent; they are left out). */
 void vu_relation(struct vu_grid *g, size_t total, const size_t *parts, size_t nparts);
 /* A row the core publishes: a (and b, or VU_NONE), shown by the core unless a or b is 1-4

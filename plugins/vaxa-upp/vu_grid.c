@@ -108,21 +108,6 @@ void vu_cell_set(struct vu_grid *g, size_t cell, long long value)
     g->present[cell] = 1;
 }
 
-long long vu_cell_value(const struct vu_grid *g, size_t cell)
-{
-    return g->value[cell];
-}
-
-int vu_cell_present(const struct vu_grid *g, size_t cell)
-{
-    return g->present[cell];
-}
-
-int vu_cell_hidden(const struct vu_grid *g, size_t cell)
-{
-    return g->hidden[cell];
-}
-
 void vu_relation(struct vu_grid *g, size_t total, const size_t *parts, size_t nparts)
 {
     if (g->nrel == g->caprel) {

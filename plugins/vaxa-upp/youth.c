@@ -260,13 +260,15 @@ struct vu_youth_view *vu_youth_view_load(lgvo_request *req, const struct vu_prin
     v->g = vu_grid_new(viewer);
     v->meta = vu_alloc(ps->count + 1, sizeof *v->meta);
     vu_table_init(&v->t, v->g, owners, ps->count, 1, 0, cols, NCOLS, groups, sizeof groups / sizeof groups[0]);
-    free(owners);
     if (load(req, v, year) != 0) {
         vu_youth_view_free(v);
-        return NULL;
+        v = NULL; /* the host replied */
+        goto out;
     }
     vu_table_finish(&v->t);
     vu_grid_suppress(v->g);
+out:
+    free(owners);
     return v;
 }
 
