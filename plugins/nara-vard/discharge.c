@@ -196,30 +196,28 @@ static int comment_target(lgvo_request *req, lgvo_principal *p, char *slug, nv_p
  * replying. */
 static const char *comment_body(lgvo_request *req)
 {
-    json_t *body = nv_host->body(req);
+    json_t *body = nv_host->body(req); /* borrowed; NULL after the host replied */
     if (!body)
         return NULL;
-    const char *msg = NULL, *code = "validation_failed", *path = "/comment";
+    const char *msg = NULL, *code = NULL, *path = "/comment";
     json_t *c = json_object_get(body, "comment");
     size_t chars = 0;
-    for (const char *s = json_string_value(c); s && *s; s++)
-        chars += ((unsigned char)*s & 0xC0) != 0x80;
+    for (const char *t = json_string_value(c); t && *t; t++)
+        chars += ((unsigned char)*t & 0xC0) != 0x80;
     if (!json_is_object(body) || json_object_size(body) != 1 || !c)
-        msg = "the body must be {\"comment\": \"…\"} with nothing else", path = "";
+        msg = "the body must be {\"comment\": \"…\"} with nothing else", code = "invalid_body", path = "";
     else if (!json_is_string(c))
-        msg = "comment must be a string";
+        msg = "comment must be a string", code = "wrong_type";
     else if (strlen(json_string_value(c)) != json_string_length(c))
-        msg = "comment must not contain NUL characters";
+        msg = "comment must not contain NUL characters", code = "nul_character";
     else if (chars == 0)
-        msg = "comment must not be empty (DELETE removes a comment)";
+        msg = "comment must not be empty (DELETE removes a comment)", code = "empty";
     else if (chars > NV_COMMENT_MAX)
-        msg = "comment must be at most 2000 characters";
+        msg = "comment must be at most 2000 characters", code = "too_long";
     if (!msg)
         return json_string_value(c);
-    nv_host->reply_error(req, 422, code, msg,
-                         json_pack("[{s:s, s:s, s:s}]", "path", path, "code",
-                                   !json_is_string(c) ? "wrong_type" : chars > NV_COMMENT_MAX ? "too_long" : "invalid",
-                                   "message", msg));
+    nv_host->reply_error(req, 422, "validation_failed", msg,
+                         json_pack("[{s:s, s:s, s:s}]", "path", path, "code", code, "message", msg));
     return NULL;
 }
 
