@@ -58,6 +58,14 @@ describe('placement reasons', () => {
     expectError(await vput(tok.county, '/hvb/reasons/ok-code', 'not json', { 'content-type': 'application/json' }), 400);
   });
 
+  test('the list holds at most 64 reasons; existing ones can still be changed', async () => {
+    const have = (await vget(srv, tok.reader, '/hvb/reasons')).json.items.length;
+    for (let i = have; i < 64; i++) expectStatus(await vput(tok.county, `/hvb/reasons/extra-${i}`, { label: `Extra ${i}`, label_en: `Extra ${i}`, active: false, sort_order: 9000 }), 201);
+    expectError(await vput(tok.county, '/hvb/reasons/one-too-many', { label: 'x', label_en: 'x' }), 422, 'too_many_reasons');
+    expectStatus(await vput(tok.county, '/hvb/reasons/extra-63', { label: 'Ändrad', label_en: 'Changed', active: false, sort_order: 9000 }), 200);
+    assert.equal((await vget(srv, tok.reader, '/hvb/reasons')).json.items.length, 64);
+  });
+
   test('an inactive reason cannot be used in new rows; stored rows keep it', async () => {
     expectStatus(await vput(tok.county, '/hvb/reasons/honour-related', { label: 'Hedersrelaterat våld och förtryck', label_en: 'Honour-related violence and oppression', sort_order: 70 }), 200);
     expectStatus(await push(tok.ydre, [occupancy('ydre', { period: '2023H1', started: 1, ended: 0, ongoing: 1, care_days: 10, by_age: { 14: 1 }, by_reason: { 'honour-related': 1 } })]), 200);
