@@ -280,7 +280,9 @@ enum write_result values_write(struct req *r, struct push_rows *rows, struct pus
                     " RETURNING version AS n) SELECT n, pg_notify('lgvo_values', n::text) FROM v",
                  0, NULL, &res);
         if (w == WRITE_DONE) {
-            long long n = PQntuples(res) == 1 ? atoll(PQgetvalue(res, 0, 0)) : 0;
+            /* Not for a request that will be rolled back (a dry run): nothing changes, and this
+             * copy's readers would query the database until the next real write. */
+            long long n = PQntuples(res) == 1 && !r->rollback ? atoll(PQgetvalue(res, 0, 0)) : 0;
             long long cur = atomic_load(&r->app->values_version);
             while (n > cur && !atomic_compare_exchange_weak(&r->app->values_version, &cur, n))
                 ;
