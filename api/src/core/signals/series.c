@@ -28,22 +28,30 @@ struct sig_row *sig_series_add(struct sig_series *s)
     return row;
 }
 
-void sig_row_fill(struct sig_row *row, const struct measure *m, const char *value,
-                  const char *numerator, const char *denominator, int suppressed)
+void sig_row_set(struct sig_row *row, const struct measure *m, int has_value, double value,
+                 int has_ratio, double numerator, double denominator, int suppressed)
 {
     row->suppressed = suppressed;
     if (suppressed)
         return;
     if (m->ratio) {
-        row->has_ratio = numerator && denominator;
-        row->numerator = numerator ? strtod(numerator, NULL) : 0.0;
-        row->denominator = denominator ? strtod(denominator, NULL) : 0.0;
-        row->has_value = row->has_ratio && row->denominator > 0;
-        row->value = row->has_value ? row->numerator * m->scale / row->denominator : 0.0;
+        row->has_ratio = has_ratio;
+        row->numerator = has_ratio ? numerator : 0.0;
+        row->denominator = has_ratio ? denominator : 0.0;
+        row->has_value = has_ratio && denominator > 0;
+        row->value = row->has_value ? numerator * m->scale / denominator : 0.0;
         return;
     }
-    row->has_value = value != NULL;
-    row->value = value ? strtod(value, NULL) : 0.0;
+    row->has_value = has_value;
+    row->value = has_value ? value : 0.0;
+}
+
+void sig_row_fill(struct sig_row *row, const struct measure *m, const char *value,
+                  const char *numerator, const char *denominator, int suppressed)
+{
+    sig_row_set(row, m, value != NULL, value ? strtod(value, NULL) : 0.0, numerator && denominator,
+                numerator ? strtod(numerator, NULL) : 0.0, denominator ? strtod(denominator, NULL) : 0.0,
+                suppressed);
 }
 
 /* Columns: period, period_start, period_end, value, numerator, denominator, suppressed. */

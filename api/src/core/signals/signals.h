@@ -1,8 +1,10 @@
 /* The signal endpoints' shared parts (not the statistics: those are in spc.h and runs.h).
+ *   common.c  ETag and period parameters
  *   series.c  reading a measure's series for one caller (suppression applied), chart choice
  *   render.c  the JSON of a computed chart
  *   pdsa.c    PDSA annotations of a chart
- *   routes.c  GET /api/v1/measures/{slug}/signals and GET /api/v1/areas/{slug}/signals */
+ *   area.c    GET /api/v1/areas/{slug}/signals
+ *   routes.c  GET /api/v1/measures/{slug}/signals, and the registration of both */
 #ifndef LGVO_CORE_SIGNALS_SIGNALS_H
 #define LGVO_CORE_SIGNALS_SIGNALS_H
 
@@ -14,6 +16,7 @@
 #include <jansson.h>
 
 struct req;
+struct query_params;
 
 /* The suppression rule of values_read.c, as SQL over v (core.values) and m (a row with the
  * measure's restricted and unit); $1 is the caller's principal id and $2 'true' when the
@@ -23,6 +26,15 @@ struct req;
     "(m.restricted AND NOT $2::boolean AND v.principal_id <> $1::int AND ("                       \
     "v.numerator BETWEEN 1 AND 4 OR v.denominator BETWEEN 1 AND 4"                                \
     " OR (m.unit = 'count' AND v.value BETWEEN 1 AND 4)))"
+
+/* W/"<data version>-<fingerprint of the URL and what the caller may see>", as values_read.c
+ * at the time of writing. Returns 1 (after replying 304) when the client's copy is current. */
+int sig_etag_check(struct req *r);
+/* A period query parameter of any type; 0 when absent or malformed (a problem is recorded). */
+int sig_query_period(struct query_params *q, const char *name, struct period *out);
+
+/* GET /api/v1/areas/{slug}/signals (area.c). */
+void signals_area_get(struct req *r, void *ctx);
 
 /* One period of a series as the caller may see it. */
 struct sig_row {
@@ -44,7 +56,11 @@ void sig_series_free(struct sig_series *s);
 /* A new zeroed row at the end; the pointer is valid until the next add. */
 struct sig_row *sig_series_add(struct sig_series *s);
 
-/* Fills a row from text columns: value, numerator, denominator (NULL for none) and whether
+/* Fills a row: a value, or (ratio measures) numerator and denominator, unless the caller may
+ * not see it. Ratio rows get value = numerator * scale / denominator. */
+void sig_row_set(struct sig_row *row, const struct measure *m, int has_value, double value,
+                 int has_ratio, double numerator, double denominator, int suppressed);
+/* The same from text columns: value, numerator, denominator (NULL for none) and whether
  * the caller may not see it. Ratio rows get value = numerator * scale / denominator. */
 void sig_row_fill(struct sig_row *row, const struct measure *m, const char *value,
                   const char *numerator, const char *denominator, int suppressed);
