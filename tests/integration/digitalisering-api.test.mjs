@@ -141,9 +141,11 @@ describe('the OpenAPI fragment', () => {
     assert.deepEqual(documented.sort(), routes.map(([m, p]) => `${m} ${p}`).sort());
   });
 
-  test('component names are prefixed Digitalisering; every $ref resolves', () => {
+  test('component names are prefixed Digitalisering (but the plugins\' shared PluginAbout); every $ref resolves', () => {
     for (const [section, entries] of Object.entries(fragment.components)) {
-      for (const name of Object.keys(entries)) assert.match(name, /^Digitalisering[A-Z]/, `${section}/${name}`);
+      for (const name of Object.keys(entries)) {
+        if (`${section}/${name}` !== 'schemas/PluginAbout') assert.match(name, /^Digitalisering[A-Z]/, `${section}/${name}`);
+      }
     }
     const refs = [...JSON.stringify(fragment).matchAll(/"\$ref":"#\/([^"]+)"/g)];
     assert.ok(refs.length > 50, `${refs.length} references`);
