@@ -185,3 +185,30 @@ test('LGVO_PLUGINS selects a subset of the folder', async () => {
     await srv.stop();
   }
 });
+
+test('plugin migrations follow LGVO_AUTO_MIGRATE: `migrate` applies them, `serve` with false refuses pending ones', {
+  todo: 'main.c: `lgvo-api migrate` applies only the core\'s migrations, and start_plugins applies plugin migrations even with LGVO_AUTO_MIGRATE=false',
+}, async () => {
+  const db = createDatabase();
+  const env = { LGVO_PLUGIN_DIR: caseDir('conformance') };
+  const migrated = await runCommand(['migrate'], { db, env });
+  assert.equal(migrated.code, 0, migrated.stderr);
+  const applied = () => psql("SELECT count(*) FROM core.migrations WHERE component = 'conformance'", { db: db.name }).trim();
+  const afterMigrate = applied();
+  // serve must not apply what is pending when told not to migrate: a database migrated
+  // without the plugin, then served with it
+  const db2 = createDatabase();
+  const none = fs.mkdtempSync(path.join(WORK, 'no-plugins-'));
+  assert.equal((await runCommand(['migrate'], { db: db2, env: { LGVO_PLUGIN_DIR: none } })).code, 0);
+  let srv = null;
+  let refusal = '';
+  try {
+    srv = await startServer({ db: db2, env: { ...env, LGVO_AUTO_MIGRATE: 'false' } });
+  } catch (e) {
+    refusal = e.message;
+  }
+  if (srv) await srv.stop();
+  assert.equal(afterMigrate, '1', '`lgvo-api migrate` did not apply the plugin\'s migration');
+  assert.equal(srv, null, 'serve with LGVO_AUTO_MIGRATE=false started, applying the plugin\'s pending migration');
+  assert.match(refusal, /conformance/);
+});

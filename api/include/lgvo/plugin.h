@@ -195,7 +195,8 @@ struct lgvo_host {
      * A handler that returns without a reply gets a 500. When a host call has replied (it
      * says so below: NULL, 0 or -1 "after replying"), return without replying again. */
 
-    /* body must not be NULL: check what json_pack returned before replying. */
+    /* A NULL body (e.g. a json_pack that failed) is answered with a 500: check what json_pack
+     * returned before replying when another answer is meant. */
     void (*reply_json)(lgvo_request *req, int status, json_t *body /* stolen */);
     /* The standard error shape {"error":{status,code,message,details},"request_id"}.
      * code may be NULL (derived from status); details is an array or NULL (stolen). */
@@ -264,6 +265,24 @@ struct lgvo_host {
      * back a dry run, stores the answer for an Idempotency-Key, and frees push. If the
      * request was already answered (e.g. a later SQL error), only frees. */
     void (*push_reply)(lgvo_request *req, lgvo_push *push, json_t *extra);
+
+    /* --- more of the request and the answer --- */
+
+    /* Names of the request's query parameters, so a handler can refuse unknown ones. New
+     * reference: the caller decrefs. */
+    json_t *(*query_names)(lgvo_request *req);
+    /* Sets a response header (e.g. Location after 201). name and value are copied. */
+    void (*set_header)(lgvo_request *req, const char *name, const char *value);
+    /* Like can_write, but answers nothing: returns 1 (the principal's rows are allowed for
+     * row-level security in this transaction), 0 when the caller may not write them, or -1
+     * after replying (unknown principal or area, database error). For partial pushes that
+     * reject forbidden rows one by one. */
+    int (*may_write)(lgvo_request *req, const char *principal, const char *area, int on_behalf);
+    /* Writes an audit event in the request's transaction (action e.g. "network.update";
+     * principal: slug the event concerns, or NULL; target: e.g. "network:3"; details: object,
+     * stolen, may be NULL; never secrets or personal data). Returns 0, or -1 after replying. */
+    int (*audit)(lgvo_request *req, const char *action, const char *principal, const char *target,
+                 json_t *details);
 
     void *reserved[16]; /* room to grow within ABI 1.x */
 };

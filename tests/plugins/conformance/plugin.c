@@ -9,7 +9,8 @@
  *   database   sql, result_rows, result_affected, result_value, result_free, inside the
  *              request's transaction (insert, then fail: nothing kept)
  *   authz      can_write (allowed, refused, unknown principal), principal lookups
- *   values     define_measure in init; the validate hook records row_error
+ *   values     define_measure in init; the validate hook records row_error; push_values
+ *              and push_reply for values derived from the plugin's own rows
  *   other      log (every level), population, registration outside init (refused)
  *
  * It serves an area of its own, "conformance", which its migration adds: a plugin must serve
@@ -242,6 +243,77 @@ static void items_get(lgvo_request *req, void *ctx)
                     "null_cell_is_null", null_cell, "out_of_range_is_null", out_of_range));
 }
 
+/* POST /derived (write:conformance) {"rows":[{principal, year, score}]}: the plugin's own
+ * input rows, from which it derives conformance.score values, pushed with host->push_values
+ * (the core's checks, write decision, modes, dry run, Idempotency-Key); then it stores an item
+ * for each source row that was not rejected and answers with host->push_reply. */
+static void derived(lgvo_request *req, void *ctx)
+{
+    (void)ctx;
+    json_t *b = host->body(req);
+    if (!b)
+        return;
+    json_t *rows = json_object_get(b, "rows");
+    if (!json_is_array(rows)) {
+        host->reply_error(req, 422, NULL, "rows must be an array", NULL);
+        return;
+    }
+    json_t *values = json_array(), *errors = json_array();
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        json_t *score = json_object_get(row, "score");
+        if (!json_is_number(score)) {
+            char path[64];
+            snprintf(path, sizeof path, "/rows/%zu/score", i);
+            json_array_append_new(errors, json_pack("{s:I, s:s, s:s, s:s}", "index", (json_int_t)i,
+                                                    "path", path, "code", "wrong_type",
+                                                    "message", "must be a number"));
+            continue;
+        }
+        char period[24];
+        snprintf(period, sizeof period, "%lld",
+                 (long long)json_integer_value(json_object_get(row, "year")));
+        json_t *principal = json_object_get(row, "principal");
+        json_array_append_new(values, json_pack("{s:s, s:O, s:s, s:O, s:I}", "measure",
+                                                AREA ".score", "principal",
+                                                principal ? principal : json_null(), "period",
+                                                period, "value", score, "source", (json_int_t)i));
+    }
+    lgvo_push_result out = {.struct_size = sizeof out};
+    int rc = host->push_values(req, values, "rows", json_array_size(rows), errors /* stolen */,
+                               &out);
+    json_decref(values); /* borrowed by push_values */
+    if (rc != 0)
+        return; /* out.replied: refused, replayed or failed */
+    int stored = 0;
+    json_array_foreach(rows, i, row) {
+        const char *principal = json_string_value(json_object_get(row, "principal"));
+        if (out.rejected[i] || !principal)
+            continue;
+        char label[96];
+        snprintf(label, sizeof label, "derived:%s:%lld", principal,
+                 (long long)json_integer_value(json_object_get(row, "year")));
+        const char *params[] = {principal, label};
+        /* row-level security: the push's write decision approved these principals */
+        lgvo_result *r = host->sql(req,
+                                   "INSERT INTO conformance.items (principal_id, label)"
+                                   " SELECT id, $2 FROM core.principals WHERE slug = $1 OR code = $1"
+                                   " ON CONFLICT DO NOTHING",
+                                   2, params);
+        if (!r) {
+            host->push_reply(req, out.push, NULL); /* answered already: only frees */
+            return;
+        }
+        stored += host->result_affected(r);
+        host->result_free(r);
+    }
+    host->push_reply(req, out.push,
+                     json_pack("{s:i, s:b, s:I, s:I}", "stored", stored, "result_dry_run",
+                               out.dry_run, "result_created", (json_int_t)out.created,
+                               "result_rejected", (json_int_t)out.rejected_count));
+}
+
 /* GET /tx : two statements run in one transaction, which carries the request's id. */
 static void tx(lgvo_request *req, void *ctx)
 {
@@ -412,6 +484,7 @@ static int init(const lgvo_host *h, void **state)
         {"GET", "/caller-small", LGVO_ACCESS_AUTHENTICATED, NULL, caller_small, NULL, "conformanceCallerSmall"},
         {"GET", "/principal/:key", LGVO_ACCESS_PUBLIC, NULL, principal_get, NULL, "conformancePrincipal"},
         {"POST", "/items", LGVO_ACCESS_WRITE_AREA, AREA, items_post, NULL, "conformanceItemsPost"},
+        {"POST", "/derived", LGVO_ACCESS_WRITE_AREA, AREA, derived, NULL, "conformanceDerived"},
         {"GET", "/items", LGVO_ACCESS_AUTHENTICATED, NULL, items_get, NULL, "conformanceItemsGet"},
         {"GET", "/tx", LGVO_ACCESS_AUTHENTICATED, NULL, tx, NULL, "conformanceTx"},
         {"GET", "/population/:principal", LGVO_ACCESS_AUTHENTICATED, NULL, population, NULL, "conformancePopulation"},
