@@ -109,7 +109,7 @@ static int load_state(struct app *app, PGconn *pg)
         log_msg(LOG_ERROR, "%s", err);
         return -1;
     }
-    PGresult *r = PQexec(pg, "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM core.values_version");
+    PGresult *r = PQexec(pg, "SELECT version FROM core.values_state");
     if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
         atomic_store(&app->values_version, atoll(PQgetvalue(r, 0, 0)));
     PQclear(r);
@@ -212,7 +212,7 @@ static void on_values_changed(void *ctx, PGconn *pg, const char *payload)
     if (payload) {
         n = atoll(payload);
     } else {
-        PGresult *r = PQexec(pg, "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM core.values_version");
+        PGresult *r = PQexec(pg, "SELECT version FROM core.values_state");
         if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
             n = atoll(PQgetvalue(r, 0, 0));
         PQclear(r);

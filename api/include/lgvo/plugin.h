@@ -252,7 +252,9 @@ struct lgvo_host {
      * write decision, history, modes (?mode=), ?dry_run and Idempotency-Key. --- */
 
     /* values: array of value objects as in POST /api/v1/values, each with an extra integer
-     * "source": the index of the plugin's input row it comes from (borrowed). collection: the
+     * "source": the index of the plugin's input row it comes from (borrowed). A value object
+     * with "delete": true and only the key (measure, principal, period, sex) removes a value
+     * that no longer holds (e.g. a share whose denominator became 0). collection: the
      * name of the plugin's input array, for error paths ("/<collection>/<index>").
      * source_rows: how many input rows. errors: the plugin's own row errors,
      * [{"index","path","code","message"}] by input row (stolen; may be NULL). Validates and

@@ -65,7 +65,7 @@ enum idem_result idempotency_begin(struct req *r, const char *key, char sha[65])
     if (!ok)
         return IDEM_DONE;
     res = req_sql(r, "SELECT request_sha256, status, response FROM core.idempotency_keys"
-                     " WHERE subject = $1 AND key = $2",
+                     " WHERE subject = $1 AND key = $2 AND created_at >= now() - interval '24 hours'",
                   2, params);
     if (!res)
         return IDEM_DONE;
@@ -99,8 +99,11 @@ int idempotency_store(struct req *r, const char *key, const char *sha, int statu
     char code[8];
     snprintf(code, sizeof code, "%d", status);
     const char *params[] = {r->who.kind ? r->who.subject : "anonymous", key, sha, code, body};
+    /* Keys are kept for 24 hours: long enough for any retry, short enough not to pile up. */
     PGresult *res = req_sql(r,
-                            "INSERT INTO core.idempotency_keys (subject, key, request_sha256, status, response)"
+                            "WITH gone AS (DELETE FROM core.idempotency_keys"
+                            " WHERE subject = $1 AND created_at < now() - interval '24 hours')"
+                            " INSERT INTO core.idempotency_keys (subject, key, request_sha256, status, response)"
                             " VALUES ($1, $2, $3, $4::int, $5)",
                             5, params);
     if (!res)

@@ -28,6 +28,7 @@ static const struct {
     {"sex", F_STRING, 1},       {"value", F_NUMBER, 0},        {"numerator", F_NUMBER, 0},
     {"denominator", F_NUMBER, 0}, {"achieved", F_BOOL, 0},     {"achieved_on", F_STRING, 10},
     {"text", F_STRING, TEXT_MAX}, {"comment", F_STRING, COMMENT_MAX},
+    {"delete", F_BOOL, 0},
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
@@ -91,7 +92,7 @@ void number_text(double d, char out[32])
 static char **slot(struct push_row *r, size_t f)
 {
     char **slots[] = {&r->measure_in, &r->principal_in, &r->period_in, &r->sex_in, &r->value,
-                      &r->numerator, &r->denominator, NULL, NULL, &r->text, &r->comment};
+                      &r->numerator, &r->denominator, NULL, NULL, &r->text, &r->comment, NULL};
     return slots[f];
 }
 
@@ -143,14 +144,23 @@ static void set_number_text(struct push_errors *e, struct push_row *r, size_t f,
     *slot(r, f) = xstrdup(s);
 }
 
-static void set_bool_text(struct push_errors *e, struct push_row *r, const char *s)
+/* The two boolean fields: achieved (-1 when absent) and delete. */
+static void set_bool(struct push_row *r, size_t f, int v)
+{
+    if (strcmp(fields[f].name, "delete") == 0)
+        r->del = v;
+    else
+        r->achieved = v;
+}
+
+static void set_bool_text(struct push_errors *e, struct push_row *r, size_t f, const char *s)
 {
     if (strcmp(s, "true") == 0)
-        r->achieved = 1;
+        set_bool(r, f, 1);
     else if (strcmp(s, "false") == 0)
-        r->achieved = 0;
+        set_bool(r, f, 0);
     else
-        push_row_error(e, r->index, "achieved", "wrong_type", "must be true or false");
+        push_row_error(e, r->index, fields[f].name, "wrong_type", "must be true or false");
 }
 
 static void allocate(struct push_rows *rows, struct push_errors *e, size_t n)
@@ -216,7 +226,7 @@ static void row_from_json(struct push_errors *e, struct push_row *r, json_t *obj
             break;
         case F_BOOL:
             if (json_is_boolean(v))
-                r->achieved = json_is_true(v);
+                set_bool(r, f, json_is_true(v));
             else
                 push_row_error(e, r->index, key, "wrong_type", "must be true or false");
             break;
@@ -552,7 +562,7 @@ int values_parse_csv(const char *body, size_t len, size_t max_rows, struct push_
                 if (fields[f].type == F_NUMBER)
                     set_number_text(e, r, f, cell);
                 else if (fields[f].type == F_BOOL)
-                    set_bool_text(e, r, cell);
+                    set_bool_text(e, r, f, cell);
                 else
                     set_string(e, r, f, cell, strlen(cell), NULL);
             }
@@ -659,6 +669,13 @@ static void check_numbers(struct check *c, struct push_row *r)
 static void check_kind(struct check *c, struct push_row *r)
 {
     const struct measure *m = &r->m;
+    if (r->del) {
+        /* A deletion names only the key (and may say why in comment). */
+        if (present(r->value) || present(r->numerator) || present(r->denominator) ||
+            present(r->text) || r->achieved >= 0 || r->achieved_on[0])
+            error(c, r, "delete", "not_allowed", "a row with \"delete\": true carries only the key (measure, principal, period, sex)");
+        return;
+    }
     if (strcmp(m->kind, "indicator") == 0) {
         if (r->achieved >= 0 || r->achieved_on[0] || present(r->text))
             error(c, r, r->achieved >= 0 ? "achieved" : r->achieved_on[0] ? "achieved_on" : "text",

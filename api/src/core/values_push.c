@@ -124,6 +124,25 @@ static int run_plugin_hooks(struct req *req, struct push_rows *rows, struct push
     return 0;
 }
 
+/* In replace mode the push owns the periods from..to: a row outside them is an error. */
+static void check_replace_window(struct push_job *job)
+{
+    if (!job->replace)
+        return;
+    for (size_t i = 0; i < job->rows.count; i++) {
+        struct push_row *row = &job->rows.items[i];
+        if (!row->period_text[0] || row->bad)
+            continue;
+        if (date_compare(row->period.start, job->slice.from.start) < 0 ||
+            date_compare(row->period.end, job->slice.to.end) > 0) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "%s is outside the replaced periods from..to of this push",
+                     row->period_text);
+            push_row_error(&job->e, row->index, "period", "outside_replace_window", msg);
+        }
+    }
+}
+
 static long count_bad(const struct push_rows *rows, int *forbidden)
 {
     long bad = 0;
@@ -223,7 +242,7 @@ static void job_answer(struct req *r, struct push_job *job, long rejected, json_
                                (json_int_t)job->counts.deleted, "rejected", (json_int_t)rejected,
                                "errors", errors);
     if (extra)
-        json_object_update(answer, extra);
+        json_object_update_missing(answer, extra); /* the summary's own members win */
     if (job->dry_run) {
         r->rollback = 1;
     } else if (job->key) {
@@ -281,6 +300,7 @@ static void push(struct req *r, void *ctx)
     }
     int64_t parsed_us = clock_mono_us();
     values_check_rows(app, &r->who, &job.rows, &job.e);
+    check_replace_window(&job);
     if (run_plugin_hooks(r, &job.rows, &job.e) != 0)
         goto out;
     int64_t checked_us = clock_mono_us();
@@ -290,6 +310,7 @@ static void push(struct req *r, void *ctx)
         refuse(r, &job, job.e.list, bad, (long)job.rows.count, forbidden, 0);
         goto out;
     }
+    r->rollback = job.dry_run; /* before the write: a dry run must not move the data version */
     if (job_write(r, &job, own_errors, NULL) == 0)
         job_answer(r, &job, count_bad(&job.rows, NULL), job.e.list, NULL);
     log_msg(LOG_DEBUG, "push %s: %zu rows; parse %lld us, checks %lld us, write and answer %lld us",
@@ -391,6 +412,7 @@ int values_push_derived(struct req *r, json_t *values, const char *collection, s
     values_rows_from_array(clean, &d->job.rows, &d->job.e);
     json_decref(clean);
     values_check_rows(r->app, &r->who, &d->job.rows, &d->job.e);
+    check_replace_window(&d->job);
     if (run_plugin_hooks(r, &d->job.rows, &d->job.e) != 0)
         goto replied;
     /* A source row the plugin rejected takes its derived rows with it. */
@@ -407,6 +429,7 @@ int values_push_derived(struct req *r, json_t *values, const char *collection, s
         goto replied;
     }
     json_decref(errors);
+    r->rollback = d->job.dry_run;
     int written = job_write_mode(r, &d->job, source_errors, d, 0);
     if (written == 1) {
         /* Partial: rows in locked periods reject their whole source row. */

@@ -24,6 +24,7 @@ struct push_row {
     int bad;             /* any error recorded */
     int forbidden;       /* refused by the write decision */
     int locked;          /* the period is locked */
+    int del;             /* "delete": true — remove the stored value of this key */
     struct measure m;    /* valid when measure_ok */
     int measure_ok;
     struct principal p;  /* valid when principal_ok */

@@ -350,7 +350,10 @@ static void series(struct req *r, void *ctx)
     caller_params(r, me);
     snprintf(mid, sizeof mid, "%d", m.id);
     snprintf(pid, sizeof pid, "%d", p.id);
-    /* County totals come from the municipalities' rows, or from the region's own rows when the
+    /* A county total is hidden from a caller as soon as any contribution is hidden from it:
+     * with one hidden, subtraction recovers it; with several, measures that share a
+     * denominator (e.g. two shares of the same children) can still give one away.
+     * County totals come from the municipalities' rows, or from the region's own rows when the
      * measure is reported by the region alone. */
     int from_region = m.by_region && !m.by_municipality && !m.on_behalf;
     char scale[32];
@@ -370,11 +373,11 @@ static void series(struct req *r, void *ctx)
         " AND ($6::date IS NULL OR v.period_start >= $6::date) AND ($7::date IS NULL OR v.period_end <= $7::date) "
         "UNION ALL "
         "SELECT 1, c.period,"
-        " CASE WHEN c.hidden = 1 THEN NULL WHEN m.ratio THEN trim_scale(round(c.num * $9::numeric / nullif(c.den, 0), 6))"
+        " CASE WHEN c.hidden > 0 THEN NULL WHEN m.ratio THEN trim_scale(round(c.num * $9::numeric / nullif(c.den, 0), 6))"
         "  WHEN m.unit = 'count' OR $8 = 'region' THEN c.total END,"
-        " CASE WHEN c.hidden = 1 OR NOT m.ratio THEN NULL ELSE c.num END,"
-        " CASE WHEN c.hidden = 1 OR NOT m.ratio THEN NULL ELSE c.den END,"
-        " c.hidden = 1, NULL, NULL, NULL, c.reporting, c.period_start "
+        " CASE WHEN c.hidden > 0 OR NOT m.ratio THEN NULL ELSE c.num END,"
+        " CASE WHEN c.hidden > 0 OR NOT m.ratio THEN NULL ELSE c.den END,"
+        " c.hidden > 0, NULL, NULL, NULL, c.reporting, c.period_start "
         "FROM core.measures m, LATERAL (SELECT v.period, v.period_start, sum(v.numerator) AS num,"
         "  sum(v.denominator) AS den, sum(v.value) AS total, count(*) AS reporting,"
         "  count(*) FILTER (WHERE " SUPPRESSED ") AS hidden"

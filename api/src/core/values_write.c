@@ -41,7 +41,7 @@ static void copy_row(struct strbuf *b, const struct push_row *r)
     const char *cells[] = {r->period_text, start, end, sex, r->value, r->numerator, r->denominator,
                            r->achieved < 0 ? NULL : r->achieved ? "t" : "f",
                            r->achieved_on[0] ? r->achieved_on : NULL, r->text, r->comment,
-                           r->m.ratio ? "t" : "f", scale};
+                           r->m.ratio ? "t" : "f", scale, r->del ? "t" : "f"};
     for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
         if (i)
             strbuf_add(b, "\t", 1);
@@ -82,7 +82,7 @@ static enum write_result copy_rows(struct req *r, struct push_rows *rows)
                                " principal_id smallint, period text, period_start date, period_end date,"
                                " sex char(1), value numeric, numerator numeric, denominator numeric,"
                                " achieved boolean, achieved_on date, text text, comment text,"
-                               " ratio boolean, scale numeric) ON COMMIT DROP",
+                               " ratio boolean, scale numeric, del boolean) ON COMMIT DROP",
                                0, NULL, NULL);
     if (w != WRITE_DONE)
         return w;
@@ -173,7 +173,7 @@ static enum write_result upsert(struct req *r, struct write_counts *out)
         " SELECT measure_id, principal_id, period, period_start, period_end, sex,"
         "  CASE WHEN ratio THEN trim_scale(round(numerator * scale / denominator, 6)) ELSE value END,"
         "  numerator, denominator, achieved, achieved_on, text, comment, $1, $2, $3"
-        " FROM push_rows ORDER BY measure_id, principal_id, period_start, sex"
+        " FROM push_rows WHERE NOT del ORDER BY measure_id, principal_id, period_start, sex"
         " ON CONFLICT (measure_id, principal_id, period_start, sex) DO UPDATE SET"
         "  period = EXCLUDED.period, period_end = EXCLUDED.period_end, value = EXCLUDED.value,"
         "  numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator,"
@@ -185,13 +185,33 @@ static enum write_result upsert(struct req *r, struct write_counts *out)
         "  EXCLUDED.achieved, EXCLUDED.achieved_on, EXCLUDED.text, EXCLUDED.comment)"
         " RETURNING (xmax = 0) AS inserted) "
         "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),"
-        " (SELECT count(*) FROM push_rows) FROM up",
+        " (SELECT count(*) FROM push_rows WHERE NOT del) FROM up",
         3, params, &res);
     if (w != WRITE_DONE)
         return w;
     out->created = atol(PQgetvalue(res, 0, 0));
     out->updated = atol(PQgetvalue(res, 0, 1));
     out->unchanged = atol(PQgetvalue(res, 0, 2)) - out->created - out->updated;
+    PQclear(res);
+    return WRITE_DONE;
+}
+
+/* Rows sent with "delete": true remove the stored value of their key (a value that no longer
+ * holds, e.g. a share whose denominator became 0). A key with nothing stored is unchanged. */
+static enum write_result delete_marked(struct req *r, struct write_counts *out)
+{
+    PGresult *res = NULL;
+    enum write_result w = exec(r,
+                               "WITH gone AS (DELETE FROM core.values v USING push_rows p"
+                               " WHERE p.del AND v.measure_id = p.measure_id AND v.principal_id = p.principal_id"
+                               " AND v.period_start = p.period_start AND v.sex = p.sex RETURNING 1)"
+                               " SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM push_rows WHERE del)",
+                               0, NULL, &res);
+    if (w != WRITE_DONE)
+        return w;
+    long deleted = atol(PQgetvalue(res, 0, 0));
+    out->deleted += deleted;
+    out->unchanged += atol(PQgetvalue(res, 0, 1)) - deleted;
     PQclear(res);
     return WRITE_DONE;
 }
@@ -237,7 +257,7 @@ static enum write_result delete_slice(struct req *r, const struct replace_slice 
              2, params, &res);
     if (w != WRITE_DONE)
         return w;
-    out->deleted = atol(PQgetvalue(res, 0, 0));
+    out->deleted += atol(PQgetvalue(res, 0, 0));
     PQclear(res);
     return WRITE_DONE;
 }
@@ -268,6 +288,8 @@ enum write_result values_write(struct req *r, struct push_rows *rows, struct pus
             return w;
     }
     w = upsert(r, out);
+    if (w == WRITE_DONE)
+        w = delete_marked(r, out);
     if (w == WRITE_DONE && slice)
         w = delete_slice(r, slice, out);
     if (w == WRITE_DONE && (out->created || out->updated || out->deleted)) {

@@ -66,7 +66,7 @@ struct pool *pool_create(const struct pool_options *opts)
     p->size = opts->size;
     p->acquire_timeout_ms = opts->acquire_timeout_ms;
     p->url = xstrdup(opts->url);
-    snprintf(p->options, sizeof p->options, "-c statement_timeout=%d", opts->statement_timeout_ms);
+    snprintf(p->options, sizeof p->options, "-c statement_timeout=%d -c jit=off", opts->statement_timeout_ms);
     p->conns = xcalloc((size_t)p->size, sizeof *p->conns);
     p->idle = xcalloc((size_t)p->size, sizeof *p->idle);
     for (int i = 0; i < p->size; i++) {

@@ -241,7 +241,8 @@ void reply_json(struct req *r, int status, json_t *body)
         reply_error(r, 500, NULL, "internal error; quote request id %s when reporting it", r->id);
         return;
     }
-    char *text = json_dumps(body, JSON_COMPACT);
+    /* 15 significant digits: 81.8 prints as 81.8, not 81.799999999999997. */
+    char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
     json_decref(body);
     set_body(r, status, "application/json; charset=utf-8", text, strlen(text));
 }

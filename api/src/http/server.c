@@ -243,6 +243,10 @@ struct server *server_start(struct app *app, char *err, unsigned long errlen)
         {MHD_OPTION_CONNECTION_LIMIT, cfg->http_max_connections, NULL},
         {MHD_OPTION_CONNECTION_TIMEOUT, cfg->http_connection_timeout_s, NULL},
         {MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL},
+        /* Larger read buffers hand bodies over in bigger pieces (Ulfius grows the body with
+         * each piece); 32 KiB, the default, made multi-megabyte pushes slow to receive. */
+        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 256 * 1024, NULL},
+        {MHD_OPTION_CONNECTION_MEMORY_INCREMENT, 64 * 1024, NULL},
         {cfg->http_threads ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
          cfg->http_threads, NULL},
         {MHD_OPTION_END, 0, NULL},

@@ -5,6 +5,7 @@
 #include "app.h"
 #include "auth/access.h"
 #include "auth/authz.h"
+#include "core/audit.h"
 #include "core/measures.h"
 #include "core/population.h"
 #include "core/refdata.h"
@@ -17,6 +18,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <ulfius.h>
 
 /* A registered plugin route: the plugin's handler and context behind the core's route_fn. */
 struct binding {
@@ -267,6 +269,60 @@ static void h_push_reply(lgvo_request *req, lgvo_push *push, json_t *extra)
     values_push_derived_reply(R(req), push, extra);
 }
 
+static json_t *h_query_names(lgvo_request *req)
+{
+    json_t *names = json_array();
+    const char **keys = u_map_enum_keys(R(req)->http->map_url);
+    for (int i = 0; keys && keys[i]; i++) {
+        json_t *name = json_string(keys[i]); /* NULL for a name that is not UTF-8 */
+        json_array_append_new(names, name ? name : json_string("\xef\xbf\xbd"));
+    }
+    return names;
+}
+
+static void h_set_header(lgvo_request *req, const char *name, const char *value)
+{
+    if (name && value)
+        req_set_header(R(req), name, value);
+}
+
+static int h_may_write(lgvo_request *req, const char *principal, const char *area, int on_behalf)
+{
+    struct req *r = R(req);
+    struct principal p;
+    struct area a;
+    if (!principal || refdata_principal(r->app->refdata, principal, &p) != 0) {
+        reply_error(r, 404, NULL, "no principal '%s'", principal ? principal : "");
+        return -1;
+    }
+    if (!area || refdata_area(r->app->refdata, area, &a) != 0) {
+        reply_error(r, 500, NULL, "internal error: unknown area '%s'", area ? area : "");
+        return -1;
+    }
+    struct write_target t = {.principal_id = p.id, .area_id = a.id, .on_behalf = on_behalf};
+    if (authz_write(&r->who, &t) != WRITE_ALLOWED)
+        return 0;
+    return req_allow_write(r, p.id) == 0 ? 1 : -1;
+}
+
+static int h_audit(lgvo_request *req, const char *action, const char *principal,
+                   const char *target, json_t *details)
+{
+    struct req *r = R(req);
+    if (!action) {
+        json_decref(details);
+        reply_error(r, 500, NULL, "internal error: an audit event needs an action");
+        return -1;
+    }
+    if (req_begin(r) != 0) {
+        json_decref(details);
+        return -1;
+    }
+    struct audit_event e = {.action = action, .principal = principal, .target = target,
+                            .details = details};
+    return audit_write(r, &e);
+}
+
 static const lgvo_host table = {
     .struct_size = sizeof(lgvo_host),
     .abi_major = LGVO_PLUGIN_ABI_MAJOR,
@@ -293,6 +349,10 @@ static const lgvo_host table = {
     .population = h_population,
     .push_values = h_push_values,
     .push_reply = h_push_reply,
+    .query_names = h_query_names,
+    .set_header = h_set_header,
+    .may_write = h_may_write,
+    .audit = h_audit,
 };
 
 const lgvo_host *host_table(void)
