@@ -582,7 +582,7 @@ static void jwks(struct req *r, void *ctx)
     (void)ctx;
     size_t len = 0;
     char *doc = keyring_jwks(r->app->keys, &len);
-    req_set_header(r, "Cache-Control", "public, max-age=60");
+    req_set_header(r, "Cache-Control", "public, max-age=5");
     reply_raw(r, 200, "application/json; charset=utf-8", doc, len);
 }
 

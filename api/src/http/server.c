@@ -80,6 +80,11 @@ static int path_malformed(const char *path)
 
 static void route_request(struct req *r)
 {
+    const char *query = strchr(r->http->http_url, '?');
+    if (query && (strstr(query, "%00") || strchr(query, '\x7f'))) {
+        reply_error(r, 400, NULL, "the query string holds an encoded NUL or DEL character");
+        return;
+    }
     if (path_malformed(r->path)) {
         reply_error(r, 400, NULL, "the request path is malformed (bad percent-encoding, control characters or not UTF-8)");
         return;
