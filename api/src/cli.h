@@ -13,5 +13,7 @@ struct app;
 int cli_user(struct app *app, PGconn *pg, int argc, char **argv);
 int cli_client(struct app *app, PGconn *pg, int argc, char **argv);
 int cli_keys(struct app *app, PGconn *pg, int argc, char **argv);
+/* demo-data: loads demo series into a database without real pushes (see cli_demo.c). */
+int cli_demo_data(struct app *app, PGconn *pg, int argc, char **argv);
 
 #endif

@@ -49,6 +49,7 @@ static void usage(FILE *out)
             "  user add --principal SLUG --username NAME --role ROLE [--area SLUG]... --password-stdin\n"
             "  client add --principal SLUG --name NAME --role reader|reporter [--area SLUG]...\n"
             "  keys rotate | keys list\n"
+            "  demo-data   load demo series (only into a database without real pushes)\n"
             "Configuration comes from LGVO_* environment variables (see README.md).\n");
 }
 
@@ -296,6 +297,8 @@ static int run_tool(struct app *app, const char *cmd, int argc, char **argv)
         rc = cli_client(app, pg, argc, argv);
     else if (rc == 0 && strcmp(cmd, "keys") == 0)
         rc = cli_keys(app, pg, argc, argv);
+    else if (rc == 0 && strcmp(cmd, "demo-data") == 0)
+        rc = cli_demo_data(app, pg, argc, argv);
     PQfinish(pg);
     return rc;
 }
@@ -311,7 +314,7 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    static const char *const commands[] = {"serve", "migrate", "user", "client", "keys"};
+    static const char *const commands[] = {"serve", "migrate", "user", "client", "keys", "demo-data"};
     int known = 0;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         known |= strcmp(cmd, commands[i]) == 0;
