@@ -138,7 +138,8 @@ void dg_ballot_put(lgvo_request *req, void *ctx)
     struct dg_who w;
     dg_caller(req, &w);
     json_t *body = dg_body_object(req); /* borrowed */
-    if (!body || load_round(req, &r) != 0 || path_principal(req, &p) != 0 || !may_vote(req, &w, &p))
+    if (!body || dg_query_none(req) || load_round(req, &r) != 0 || path_principal(req, &p) != 0 ||
+        !may_vote(req, &w, &p))
         goto out;
     if (!r.open) {
         dg_reply_problem(req, 409, "round_closed", NULL,
@@ -160,9 +161,17 @@ void dg_ballot_put(lgvo_request *req, void *ctx)
                        " RETURNING (b.replaced = 0)::text",
                        4, params, inserted, sizeof inserted);
     free(list);
-    if (rc == 1)
-        dg_reply_sql_json(req, strcmp(inserted, "true") == 0 ? 201 : 200, BALLOT_JSON, 2, params,
-                          "no such ballot");
+    int created = strcmp(inserted, "true") == 0;
+    char target[40];
+    snprintf(target, sizeof target, "round:%s", r.id);
+    if (rc != 1 || dg_audit(req, created ? "ballot.submit" : "ballot.replace", p.slug, target, NULL) != 0)
+        goto out;
+    if (created) {
+        char where[96];
+        snprintf(where, sizeof where, "%s/ballots/%s", r.id, p.slug);
+        dg_location(req, "/rounds", where);
+    }
+    dg_reply_sql_json(req, created ? 201 : 200, BALLOT_JSON, 2, params, "no such ballot");
 out:
     json_decref(errors);
     json_decref(ranking);
@@ -174,7 +183,7 @@ void dg_ballot_get(lgvo_request *req, void *ctx)
     (void)ctx;
     struct round r = {.needs = NULL};
     struct dg_principal p;
-    if (load_round(req, &r) != 0 || path_principal(req, &p) != 0)
+    if (dg_query_none(req) || load_round(req, &r) != 0 || path_principal(req, &p) != 0)
         goto out;
     struct dg_who w;
     dg_caller(req, &w);

@@ -33,7 +33,8 @@ static void reply_compass(lgvo_request *req, int status)
 void dg_compass_get(lgvo_request *req, void *ctx)
 {
     (void)ctx;
-    reply_compass(req, 200);
+    if (!dg_query_none(req))
+        reply_compass(req, 200);
 }
 
 /* Reads the items: {measure, baseline} with the member problems in errors. Returns a new array
@@ -131,7 +132,7 @@ void dg_compass_put(lgvo_request *req, void *ctx)
     (void)ctx;
     json_t *errors = json_array(), *items = NULL;
     json_t *body = dg_body_object(req); /* borrowed */
-    if (!body)
+    if (!body || dg_query_none(req))
         goto out;
     dg_unknown_members(errors, "", body, body_fields);
     items = read_items(errors, body);
@@ -149,7 +150,7 @@ void dg_compass_put(lgvo_request *req, void *ctx)
                      "  AS x(index integer, measure text, baseline text) JOIN core.measures m ON m.slug = x.measure",
                      2, params);
     free(list);
-    if (rc == 0)
+    if (rc == 0 && dg_audit(req, "value_compass.choose", NULL, NULL, json_incref(body)) == 0)
         reply_compass(req, 200);
 out:
     json_decref(errors);

@@ -16,6 +16,7 @@
  *   result.c       GET /rounds/:id/result
  *   trials.c       GET/POST /tests, GET/PATCH /tests/:id (tests of joint solutions)
  *   initiatives.c  GET/POST /initiatives, DELETE /initiatives/:id (the baseline mapping)
+ *   initiatives_input.c, initiatives.h   reading and checking the rows of a mapping push
  *   compass.c      GET/PUT /value-compass (the vital few)
  */
 #ifndef DIGITALISERING_H
@@ -54,6 +55,13 @@ int dg_refuse(lgvo_request *req, json_t *errors);
  * details). */
 void dg_reply_problem(lgvo_request *req, int status, const char *code, const char *path,
                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Refuses query parameters not in allowed (NULL-terminated; may be empty): adds a problem per
+ * unknown name to *problems (created on first use). */
+void dg_query_unknown(lgvo_request *req, json_t **problems, const char *const *allowed);
+/* For routes without query parameters: replies 400 when there are any. Returns 1 after
+ * replying. */
+int dg_query_none(lgvo_request *req);
 
 /* Query-string problems, answered as the core answers them: 400 invalid_query with details
  * [{"path":"query.<name>","message"}]. dg_query_problem creates *problems on first use;
@@ -108,6 +116,15 @@ int dg_principal(const char *slug_or_code, struct dg_principal *out);
 /* Reads an array of principals (slugs or codes) at path: no repeats, at most 14. Returns a
  * new array of ids, or NULL (absent, or invalid with errors recorded). */
 json_t *dg_principal_list(json_t *errors, json_t *v, const char *path, int required);
+
+/* ---- util.c: answers and the audit trail ---- */
+
+/* Sets Location: /api/v1/digitalisering<collection>/<id> (for a 201). */
+void dg_location(lgvo_request *req, const char *collection, const char *id);
+/* Writes an audit event "digitalisering.<action>" (target e.g. "need:3"; details stolen, may be
+ * NULL). Returns 0, or -1 after the host replied. */
+int dg_audit(lgvo_request *req, const char *action, const char *principal, const char *target,
+             json_t *details);
 
 /* ---- util.c: the database ---- */
 

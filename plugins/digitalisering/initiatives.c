@@ -25,7 +25,9 @@ void dg_initiatives_list(lgvo_request *req, void *ctx)
     (void)ctx;
     static const char *const categories[] = {"digital-safety-alarms", "video-communication", "home-monitoring",
                                              "mobile-working", "e-services", NULL};
+    static const char *const known_params[] = {"principal", "category", "status", "area", NULL};
     json_t *problems = NULL;
+    dg_query_unknown(req, &problems, known_params);
     const char *principal = dg_host->query(req, "principal"), *category = dg_host->query(req, "category");
     const char *status = dg_host->query(req, "status"), *area = dg_host->query(req, "area");
     struct dg_principal p;
@@ -65,15 +67,16 @@ void dg_initiatives_list(lgvo_request *req, void *ctx)
 
 /* ---- writes ---- */
 
-/* ?mode= other than atomic is refused: the mapping is stored all or nothing. Returns 1 after
- * replying. */
-static int refuse_mode(lgvo_request *req)
+/* The query of a write: mode (atomic only: the mapping is stored all or nothing) and dry_run
+ * (read by the host's push). Returns 1 after replying 400. */
+static int refuse_query(lgvo_request *req)
 {
+    static const char *const known_params[] = {"mode", "dry_run", NULL};
     const char *mode = dg_host->query(req, "mode");
-    if (!mode || strcmp(mode, "atomic") == 0)
-        return 0;
     json_t *problems = NULL;
-    dg_query_problem(&problems, "mode", "the mapping is stored all or nothing: only mode=atomic (the default)");
+    dg_query_unknown(req, &problems, known_params);
+    if (mode && strcmp(mode, "atomic") != 0)
+        dg_query_problem(&problems, "mode", "the mapping is stored all or nothing: only mode=atomic (the default)");
     return dg_query_failed(req, problems);
 }
 
@@ -165,7 +168,7 @@ void dg_initiatives_push(lgvo_request *req, void *ctx)
     json_t *values = NULL;
     struct dg_who w;
     dg_caller(req, &w);
-    if (refuse_mode(req))
+    if (refuse_query(req))
         goto out;
     json_t *body = dg_body_object(req), *list = json_object_get(body, "initiatives"); /* borrowed */
     if (!body)
@@ -211,7 +214,7 @@ void dg_initiative_delete(lgvo_request *req, void *ctx)
     json_t *principals = json_array(), *first = json_object(), *values = NULL;
     char id[24], slug[48] = "", pid[16];
     snprintf(id, sizeof id, "%ld", dg_path_id(dg_host->param(req, "id")));
-    if (refuse_mode(req))
+    if (refuse_query(req))
         goto out;
     const char *params[] = {id};
     int found = dg_scalar(req,

@@ -131,7 +131,7 @@ void dg_need_merge(lgvo_request *req, void *ctx)
     json_t *errors = json_array(), *ids = NULL;
     long target = dg_path_id(dg_host->param(req, "id"));
     json_t *body = dg_body_object(req); /* borrowed */
-    if (!body)
+    if (!body || dg_query_none(req))
         goto out;
     char text[24], status[24];
     snprintf(text, sizeof text, "%ld", target);
@@ -158,7 +158,10 @@ void dg_need_merge(lgvo_request *req, void *ctx)
         goto out;
     struct dg_who w;
     dg_caller(req, &w);
-    if (apply_merge(req, target, ids, w.subject) == 0)
+    char where[32];
+    snprintf(where, sizeof where, "need:%ld", target);
+    if (apply_merge(req, target, ids, w.subject) == 0 &&
+        dg_audit(req, "need.merge", NULL, where, json_pack("{s:O}", "duplicates", ids)) == 0)
         dg_reply_sql_json(req, 200, "SELECT digitalisering.need_json($1::integer)::text", 1, params,
                           "no such need");
 out:

@@ -44,7 +44,9 @@ void dg_needs_list(lgvo_request *req, void *ctx)
     (void)ctx;
     static const char *const statuses[] = {"proposed", "prioritised", "in_test", "solved", "dropped",
                                            "merged", "all", NULL};
+    static const char *const known_params[] = {"status", "kind", "area", "principal", NULL};
     json_t *problems = NULL;
+    dg_query_unknown(req, &problems, known_params);
     const char *status = dg_host->query(req, "status"), *kind = dg_host->query(req, "kind");
     const char *area = dg_host->query(req, "area"), *principal = dg_host->query(req, "principal");
     int known = 0;
@@ -80,6 +82,8 @@ void dg_need_get(lgvo_request *req, void *ctx)
 {
     (void)ctx;
     long id = dg_path_id(dg_host->param(req, "id"));
+    if (dg_query_none(req))
+        return;
     if (!id) {
         dg_host->reply_error(req, 404, "not_found", "no such need (ids are positive integers)", NULL);
         return;
@@ -89,51 +93,23 @@ void dg_need_get(lgvo_request *req, void *ctx)
 
 /* ---- POST ---- */
 
-/* The area whose grant lets a reporter propose this need: digitalisering, else the first area
- * the need concerns that the caller is granted. Copies it into area; returns 1, 0 when none,
- * -1 after the host replied. */
-static int granted_area(lgvo_request *req, const struct dg_who *w, json_t *areas, char area[72])
-{
-    char *list = dg_dump(areas); /* freed below */
-    const char *params[] = {list, DG_AREA};
-    lgvo_result *res = dg_host->sql(
-        req,
-        "SELECT a.slug, a.id FROM core.areas a WHERE a.slug = $2"
-        " OR a.slug IN (SELECT jsonb_array_elements_text($1::jsonb))"
-        " ORDER BY a.slug <> $2, array_position(ARRAY(SELECT jsonb_array_elements_text($1::jsonb)), a.slug)",
-        2, params);
-    free(list);
-    if (!res)
-        return -1;
-    int found = 0;
-    for (int i = 0; !found && i < dg_host->result_rows(res); i++) {
-        int id = atoi(dg_host->result_value(res, i, 1));
-        if (id >= 1 && id <= 64 && ((w->area_mask >> (id - 1)) & 1ULL)) {
-            snprintf(area, 72, "%s", dg_host->result_value(res, i, 0));
-            found = 1;
-        }
-    }
-    dg_host->result_free(res);
-    return found;
-}
-
-/* May the caller propose this need for raised_by? Returns 1 (and the shared write decision
- * has allowed the principal's rows), or 0 after replying 403/404. */
+/* May the caller propose this need for raised_by? The shared write decision is asked for
+ * digitalisering, then for each area the need concerns, until one approves (which also allows
+ * the principal's rows for row-level security). Returns 1, or 0 after replying 403/404. */
 static int may_propose(lgvo_request *req, const struct dg_who *w, json_t *areas, const char *raised_by)
 {
-    char area[72] = DG_AREA;
-    if (!w->county) {
-        int g = granted_area(req, w, areas, area);
-        if (g < 0)
-            return 0;
-        if (g == 0) {
-            dg_host->reply_error(req, 403, "forbidden",
-                                 "a reporter proposes needs with a write grant for digitalisering or for an area the need concerns; you have neither",
-                                 NULL);
-            return 0;
-        }
-    }
-    return dg_host->can_write(req, raised_by, area, 0);
+    if (w->county)
+        return dg_host->can_write(req, raised_by, DG_AREA, 0);
+    int rc = dg_host->may_write(req, raised_by, DG_AREA, 0);
+    for (size_t i = 0; rc == 0 && i < json_array_size(areas); i++)
+        rc = dg_host->may_write(req, raised_by, json_string_value(json_array_get(areas, i)), 0);
+    if (rc == 0)
+        dg_host->reply_error(req, 403, "forbidden",
+                             strcmp(raised_by, w->principal) != 0
+                                 ? "a reporter proposes needs for its own principal only"
+                                 : "a reporter proposes needs with a write grant for digitalisering or for an area the need concerns; you have neither",
+                             NULL);
+    return rc == 1;
 }
 
 /* Returns the new need's id, 0 when nothing was stored, -1 after the host replied. */
@@ -168,7 +144,7 @@ void dg_need_create(lgvo_request *req, void *ctx)
         goto out;
     }
     json_t *body = dg_body_object(req); /* borrowed */
-    if (!body)
+    if (!body || dg_query_none(req))
         goto out;
     dg_need_read(errors, body, 1, &in);
     struct dg_principal raiser;
@@ -182,9 +158,13 @@ void dg_need_create(lgvo_request *req, void *ctx)
     if (!may_propose(req, &w, in.areas, raiser.slug))
         goto out;
     long id = insert_need(req, &in, raiser.slug, principals);
-    if (id > 0)
+    char text[24];
+    snprintf(text, sizeof text, "%ld", id);
+    if (id > 0 && dg_audit(req, "need.propose", raiser.slug, NULL, json_pack("{s:I, s:s}", "need", (json_int_t)id,
+                                                                                "kind", in.kind)) == 0) {
+        dg_location(req, "/needs", text);
         reply_need(req, 201, id);
-    else if (id == 0)
+    } else if (id == 0)
         dg_host->reply_error(req, 500, NULL, "internal error: the need was not stored", NULL);
 out:
     json_decref(errors);
@@ -258,7 +238,7 @@ void dg_need_patch(lgvo_request *req, void *ctx)
     char status[24] = "";
     long id = dg_path_id(dg_host->param(req, "id"));
     json_t *body = dg_body_object(req); /* borrowed */
-    if (!body)
+    if (!body || dg_query_none(req))
         goto out;
     if (!id) {
         dg_host->reply_error(req, 404, "not_found", "no such need (ids are positive integers)", NULL);
@@ -282,7 +262,17 @@ void dg_need_patch(lgvo_request *req, void *ctx)
     }
     struct dg_who w;
     dg_caller(req, &w);
-    if (update_need(req, id, &in, w.subject) == 0)
+    char target[32];
+    snprintf(target, sizeof target, "need:%ld", id);
+    json_t *changed = json_incref(body); /* the members as sent; stolen by dg_audit */
+    if (in.status && strcmp(in.status, status) != 0)
+        changed = json_pack("{s:o, s:s, s:s}", "members", changed, "from", status, "to", in.status);
+    int rc = update_need(req, id, &in, w.subject);
+    if (rc == 0)
+        rc = dg_audit(req, "need.update", NULL, target, changed); /* changed stolen */
+    else
+        json_decref(changed);
+    if (rc == 0)
         reply_need(req, 200, id);
 out:
     json_decref(errors);

@@ -27,6 +27,7 @@
 #include "digi.h"
 #include "plugin_common.h"
 
+#include <stddef.h>
 #include <string.h>
 
 const lgvo_host *dg_host;
@@ -35,7 +36,16 @@ LGVO_PLUGIN_EXPORT extern const lgvo_plugin_descriptor lgvo_plugin;
 static void about(lgvo_request *req, void *ctx)
 {
     (void)ctx;
-    plugin_reply_about(dg_host, req, &lgvo_plugin);
+    if (!dg_query_none(req))
+        plugin_reply_about(dg_host, req, &lgvo_plugin);
+}
+
+/* The host calls used beyond the first ones of ABI 1.0: query_names (strict query strings),
+ * set_header (Location), may_write (which grant approves a proposal) and audit. */
+static int host_complete(const lgvo_host *h)
+{
+    return h->struct_size >= offsetof(lgvo_host, audit) + sizeof h->audit && h->query_names &&
+           h->set_header && h->may_write && h->audit;
 }
 
 /* 1 when d is a whole number (any double beyond 2^53 is one). */
@@ -101,6 +111,10 @@ static int init(const lgvo_host *h, void **state)
 {
     dg_host = h;
     *state = NULL; /* nothing kept between requests */
+    if (!host_complete(h)) {
+        h->log(LGVO_LOG_ERROR, "digitalisering: the host lacks query_names, set_header, may_write or audit; upgrade the service");
+        return 1;
+    }
     if (dg_define_measures(h) != 0)
         return 1; /* the host logged why */
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {

@@ -167,6 +167,8 @@ void dg_round_result(lgvo_request *req, void *ctx)
     snprintf(id, sizeof id, "%ld", dg_path_id(dg_host->param(req, "id")));
     const char *params[] = {id};
     int replied = 0;
+    if (dg_query_none(req))
+        return;
     json_t *doc = dg_sql_json(
         req,
         "SELECT json_build_object('round', json_build_object('id', r.id, 'title', r.title,"

@@ -27,8 +27,10 @@ static const char *const patch_fields[] = {"title", "description", "closes_on", 
 void dg_rounds_list(lgvo_request *req, void *ctx)
 {
     (void)ctx;
+    static const char *const known_params[] = {"status", NULL};
     const char *status = dg_host->query(req, "status");
     json_t *problems = NULL;
+    dg_query_unknown(req, &problems, known_params);
     if (status && strcmp(status, "open") && strcmp(status, "closed"))
         dg_query_problem(&problems, "status", "must be open or closed");
     if (dg_query_failed(req, problems))
@@ -47,7 +49,8 @@ void dg_round_get(lgvo_request *req, void *ctx)
     char id[24];
     snprintf(id, sizeof id, "%ld", dg_path_id(dg_host->param(req, "id")));
     const char *params[] = {id};
-    dg_reply_sql_json(req, 200, ROUND_JSON, 1, params, NOT_FOUND);
+    if (!dg_query_none(req))
+        dg_reply_sql_json(req, 200, ROUND_JSON, 1, params, NOT_FOUND);
 }
 
 /* closes_on: a date, not before today. Copies it into out ("" when absent or invalid). */
@@ -128,7 +131,7 @@ void dg_round_create(lgvo_request *req, void *ctx)
     json_t *errors = json_array(), *ids = NULL;
     char closes[11];
     json_t *body = dg_body_object(req); /* borrowed */
-    if (!body)
+    if (!body || dg_query_none(req))
         goto out;
     dg_unknown_members(errors, "", body, create_fields);
     const char *title = dg_text(errors, json_object_get(body, "title"), "/title", 200, 1, 0);
@@ -151,8 +154,11 @@ void dg_round_create(lgvo_request *req, void *ctx)
                        " SELECT id FROM r",
                        5, params, id, sizeof id);
     free(list);
-    if (rc == 1) {
+    char target[40];
+    snprintf(target, sizeof target, "round:%s", id);
+    if (rc == 1 && dg_audit(req, "round.open", NULL, target, json_pack("{s:s, s:O}", "closes_on", closes, "needs", ids)) == 0) {
         const char *p[] = {id};
+        dg_location(req, "/rounds", id);
         dg_reply_sql_json(req, 201, ROUND_JSON, 1, p, NOT_FOUND);
     }
 out:
@@ -167,7 +173,7 @@ void dg_round_patch(lgvo_request *req, void *ctx)
     char id[24], state[16] = "", closes[11] = "";
     snprintf(id, sizeof id, "%ld", dg_path_id(dg_host->param(req, "id")));
     json_t *body = dg_body_object(req); /* borrowed */
-    if (!body)
+    if (!body || dg_query_none(req))
         goto out;
     const char *params[] = {id};
     int found = dg_scalar(req,
@@ -206,7 +212,11 @@ void dg_round_patch(lgvo_request *req, void *ctx)
                 " closes_at = CASE WHEN $6::boolean THEN now() WHEN $5::date IS NULL THEN closes_at"
                 "  ELSE " CLOSES_AT("$5") " END,"
                 " closed_early = $6::boolean, updated_at = now(), updated_by = $7 WHERE id = $1::integer",
-                7, up) == 0)
+                7, up) != 0)
+        goto out;
+    char target[40];
+    snprintf(target, sizeof target, "round:%s", id);
+    if (dg_audit(req, close ? "round.close" : "round.update", NULL, target, json_incref(body)) == 0)
         dg_reply_sql_json(req, 200, ROUND_JSON, 1, params, NOT_FOUND);
 out:
     json_decref(errors);

@@ -26,8 +26,10 @@ static const char *const outcomes[] = {"solved", "not_solved", NULL};
 void dg_tests_list(lgvo_request *req, void *ctx)
 {
     (void)ctx;
+    static const char *const known_params[] = {"status", "need", NULL};
     const char *status = dg_host->query(req, "status"), *need = dg_host->query(req, "need");
     json_t *problems = NULL;
+    dg_query_unknown(req, &problems, known_params);
     char nid[24] = "";
     if (status && strcmp(status, "running") && strcmp(status, "ended"))
         dg_query_problem(&problems, "status", "must be running or ended");
@@ -51,7 +53,8 @@ void dg_test_get(lgvo_request *req, void *ctx)
     char id[24];
     snprintf(id, sizeof id, "%ld", dg_path_id(dg_host->param(req, "id")));
     const char *params[] = {id};
-    dg_reply_sql_json(req, 200, TEST_JSON, 1, params, NOT_FOUND);
+    if (!dg_query_none(req))
+        dg_reply_sql_json(req, 200, TEST_JSON, 1, params, NOT_FOUND);
 }
 
 /* The chain of a PDSA cycle: its first cycle and every participant, as {"first", "principals"}.
@@ -143,7 +146,7 @@ void dg_test_create(lgvo_request *req, void *ctx)
     struct create c = {0};
     json_t *errors = json_array();
     json_t *body = dg_body_object(req); /* borrowed */
-    if (!body || read_create(req, errors, body, &c) != 0)
+    if (!body || dg_query_none(req) || read_create(req, errors, body, &c) != 0)
         goto out;
     struct dg_who w;
     dg_caller(req, &w);
@@ -159,8 +162,12 @@ void dg_test_create(lgvo_request *req, void *ctx)
                        " ARRAY(SELECT jsonb_array_elements_text($4::jsonb)::smallint), $5::date, $6, $7, $7) RETURNING id",
                        7, params, id, sizeof id);
     free(ids);
-    if (rc == 1) {
+    char target[40];
+    snprintf(target, sizeof target, "test:%s", id);
+    if (rc == 1 && dg_audit(req, "test.start", NULL, target, json_pack("{s:I, s:s}", "need", (json_int_t)c.need,
+                                                                       "pdsa_first_cycle", first)) == 0) {
         const char *p[] = {id};
+        dg_location(req, "/tests", id);
         dg_reply_sql_json(req, 201, TEST_JSON, 1, p, NOT_FOUND);
     }
 out:
@@ -195,7 +202,7 @@ void dg_test_patch(lgvo_request *req, void *ctx)
     struct dg_date started = {0, 0, 0};
     snprintf(id, sizeof id, "%ld", dg_path_id(dg_host->param(req, "id")));
     json_t *body = dg_body_object(req); /* borrowed */
-    if (!body)
+    if (!body || dg_query_none(req))
         goto out;
     int found = test_state(req, id, status, &started);
     if (found <= 0) {
@@ -238,7 +245,9 @@ void dg_test_patch(lgvo_request *req, void *ctx)
                      " updated_at = now(), updated_by = $8 WHERE id = $1::integer",
                      8, params);
     free(ids);
-    if (rc == 0)
+    char target[40];
+    snprintf(target, sizeof target, "test:%s", id);
+    if (rc == 0 && dg_audit(req, outcome ? "test.end" : "test.update", NULL, target, json_incref(body)) == 0)
         dg_reply_sql_json(req, 200, TEST_JSON, 1, params, NOT_FOUND);
 out:
     json_decref(errors);

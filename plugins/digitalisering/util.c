@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int allowed_name(const char *key, const char *const *allowed);
+
 /* ---- errors ---- */
 
 void dg_error(json_t *errors, const char *path, const char *code, const char *fmt, ...)
@@ -61,6 +63,34 @@ void dg_reply_problem(lgvo_request *req, int status, const char *code, const cha
         dg_error(details, path, code, "%s", message);
     }
     dg_host->reply_error(req, status, code, message, details); /* details stolen */
+}
+
+void dg_query_unknown(lgvo_request *req, json_t **problems, const char *const *allowed)
+{
+    json_t *names = dg_host->query_names(req); /* new reference */
+    size_t i;
+    json_t *name;
+    json_array_foreach(names, i, name) {
+        const char *n = json_string_value(name);
+        if (allowed_name(n, allowed))
+            continue;
+        char seg[128];
+        dg_pointer_segment(n, seg);
+        if (!*problems)
+            *problems = json_array();
+        char path[160];
+        snprintf(path, sizeof path, "query.%s", seg);
+        json_array_append_new(*problems, json_pack("{s:s, s:s}", "path", path, "message", "unknown query parameter"));
+    }
+    json_decref(names);
+}
+
+int dg_query_none(lgvo_request *req)
+{
+    static const char *const none[] = {NULL};
+    json_t *problems = NULL;
+    dg_query_unknown(req, &problems, none);
+    return dg_query_failed(req, problems);
 }
 
 void dg_query_problem(json_t **problems, const char *name, const char *message)
@@ -259,6 +289,23 @@ json_t *dg_principal_list(json_t *errors, json_t *v, const char *path, int requi
         return NULL;
     }
     return ids;
+}
+
+/* ---- answers and the audit trail ---- */
+
+void dg_location(lgvo_request *req, const char *collection, const char *id)
+{
+    char value[160];
+    snprintf(value, sizeof value, "/api/v1/" DG_AREA "%s/%s", collection, id);
+    dg_host->set_header(req, "Location", value);
+}
+
+int dg_audit(lgvo_request *req, const char *action, const char *principal, const char *target,
+             json_t *details)
+{
+    char name[96];
+    snprintf(name, sizeof name, DG_AREA ".%s", action);
+    return dg_host->audit(req, name, principal, target, details); /* details stolen */
 }
 
 /* ---- the database ---- */

@@ -364,7 +364,9 @@ describe('requests', () => {
   });
 
   test('freeze before the first point: 400, there is no baseline', async () => {
-    const e = expectError(await signals(tok.reader, M.readm30, { principal: 'motala', freeze: '2020-12' }), 400, 'invalid_query');
+    const res = await signals(tok.reader, M.readm30, { principal: 'motala', freeze: '2020-12' });
+    const e = expectError(res, 400, 'invalid_query');
+    assert.equal(res.headers.get('etag'), null, 'an error carries no ETag');
     assert.deepEqual(e.details.map((d) => d.path), ['query.freeze']);
     assert.match(e.details[0].message, /no point up to and including 2020-12/);
   });

@@ -319,7 +319,7 @@ void signals_area_get(struct req *r, void *ctx)
     struct area a;
     struct area_data d = {0};
     struct period as_of;
-    char end[11] = "", as_of_text[16] = "";
+    char end[11] = "", as_of_text[16] = "", etag[64];
     const char *slug = req_param(r, "slug");
     if (refdata_area(r->app->refdata, slug, &a) != 0) {
         reply_error(r, 404, NULL, "no area '%s'", slug);
@@ -328,7 +328,7 @@ void signals_area_get(struct req *r, void *ctx)
     struct query_params q;
     query_params_init(&q, r);
     int has_as_of = sig_query_period(&q, "as_of", &as_of);
-    if (query_params_failed(&q) || sig_etag_check(r))
+    if (query_params_failed(&q) || sig_etag_check(r, etag))
         goto out;
     if (has_as_of) {
         date_format(as_of.end, end);
@@ -345,6 +345,7 @@ void signals_area_get(struct req *r, void *ctx)
     log_msg(LOG_DEBUG, "signals %s: area %s, %d measures, %zu series from %d values; query %lld us, charts %lld us",
             r->id, a.slug, nmeasures, json_array_size(items), d.nkeys, (long long)(t1 - t0),
             (long long)(clock_mono_us() - t1));
+    req_set_header(r, "ETag", etag);
     reply_json(r, 200, json_pack("{s:s, s:s?, s:o}", "area", a.slug, "as_of", has_as_of ? as_of_text : NULL,
                                  "items", items));
 out:

@@ -11,20 +11,20 @@
 #include <string.h>
 #include <ulfius.h>
 
-int sig_etag_check(struct req *r)
+int sig_etag_check(struct req *r, char etag[64])
 {
-    char input[1024], etag[64];
+    char input[1024];
     snprintf(input, sizeof input, "%s|%d|%d", r->http->http_url, r->who.principal_id,
              authz_is_county_admin(&r->who));
     unsigned char md[32];
     unsigned int n = 0;
     EVP_Digest(input, strlen(input), md, &n, EVP_sha256(), NULL);
-    snprintf(etag, sizeof etag, "W/\"%lld-%02x%02x%02x%02x%02x%02x\"",
+    snprintf(etag, 64, "W/\"%lld-%02x%02x%02x%02x%02x%02x\"",
              (long long)atomic_load(&r->app->values_version), md[0], md[1], md[2], md[3], md[4], md[5]);
-    req_set_header(r, "ETag", etag);
     req_set_header(r, "Cache-Control", "private, no-cache");
     const char *inm = req_header(r, "If-None-Match");
     if (inm && (strstr(inm, etag + 2) || strcmp(inm, "*") == 0)) {
+        req_set_header(r, "ETag", etag);
         reply_empty(r, 304);
         return 1;
     }

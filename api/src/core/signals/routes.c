@@ -184,7 +184,8 @@ static void measure_signals(struct req *r, void *ctx)
     json_t *pdsa = NULL;
     int parts[SIG_MAX_PARTS];
     struct spc_options opt = {.freeze = -1, .parts = parts};
-    if (find_indicator(r, &m) != 0 || measure_query_parse(r, &m, &mq) != 0 || sig_etag_check(r))
+    char etag[64];
+    if (find_indicator(r, &m) != 0 || measure_query_parse(r, &m, &mq) != 0 || sig_etag_check(r, etag))
         goto out;
     if (sig_series_load(r, &m, mq.county ? NULL : &mq.p, mq.sex, mq.from, mq.to, &s) != 0)
         goto out;
@@ -206,6 +207,7 @@ static void measure_signals(struct req *r, void *ctx)
                                     s.count ? s.rows[s.count - 1].end : (struct date){0});
     if (!pdsa)
         goto out;
+    req_set_header(r, "ETag", etag);
     reply_json(r, 200, measure_body(&m, &mq, &s, &res, pdsa));
     pdsa = NULL;
 out:

@@ -27,9 +27,11 @@ struct query_params;
     "v.numerator BETWEEN 1 AND 4 OR v.denominator BETWEEN 1 AND 4"                                \
     " OR (m.unit = 'count' AND v.value BETWEEN 1 AND 4)))"
 
-/* W/"<data version>-<fingerprint of the URL and what the caller may see>", as values_read.c
- * at the time of writing. Returns 1 (after replying 304) when the client's copy is current. */
-int sig_etag_check(struct req *r);
+/* W/"<data version>-<fingerprint of the URL and what the caller may see>" into etag, as
+ * values_read.c at the time of writing. Returns 1 (after replying 304 with the ETag) when the
+ * client's copy is current; else 0, and the caller sends the ETag with its 200 only (an error
+ * reply carries none). */
+int sig_etag_check(struct req *r, char etag[64]);
 /* A period query parameter of any type; 0 when absent or malformed (a problem is recorded). */
 int sig_query_period(struct query_params *q, const char *name, struct period *out);
 
