@@ -28,15 +28,22 @@ npm_ci() {
 }
 
 # web_build BUILD_DIR: installs api/web's packages and assembles BUILD_DIR/web/: docs/ holds
-# api/web/docs (the page and its start script) and the Swagger UI files it loads.
+# api/web/docs (the page and its start script) and the Swagger UI files it loads; the top
+# level holds the county dashboard, api/web/dashboard (index.html answers "/"), with the
+# charting library it loads in vendor/ (Observable Plot's and d3's UMD builds).
 web_build() {
-    local out=$1/web ui=$LGVO_ROOT/api/web/node_modules/swagger-ui-dist f
-    npm_ci "$LGVO_ROOT/api/web"
+    local out=$1/web web=$LGVO_ROOT/api/web f
+    local ui=$web/node_modules/swagger-ui-dist
+    npm_ci "$web"
     rm -rf "$out.new"
-    mkdir -p "$out.new/docs"
-    cp "$LGVO_ROOT"/api/web/docs/* "$out.new/docs/"
+    mkdir -p "$out.new/docs" "$out.new/vendor"
+    cp "$web"/docs/* "$out.new/docs/"
     for f in swagger-ui.css swagger-ui-bundle.js favicon-32x32.png; do
         cp "$ui/$f" "$out.new/docs/$f" || die "swagger-ui-dist has no $f"
+    done
+    cp -R "$web"/dashboard/. "$out.new/"
+    for f in @observablehq/plot/dist/plot.umd.min.js d3/dist/d3.min.js; do
+        cp "$web/node_modules/$f" "$out.new/vendor/" || die "api/web/node_modules has no $f"
     done
     rm -rf "$out"
     mv "$out.new" "$out"
