@@ -13,7 +13,35 @@
 # bench_wrk PATH     runs `wrk -t2 -c32 -d$BENCH_DURATION --latency` on BENCH_BASE/PATH after
 #                    a short warm-up, prints one line (requests/s, p99 from wrk's latency
 #                    distribution, non-2xx answers, socket errors) on stderr and sets
-#                    BENCH_RPS, BENCH_P99_MS, BENCH_NON2XX, BENCH_SOCKERR.
+#                    BENCH_RPS, BENCH_P50_MS, BENCH_P99_MS, BENCH_NON2XX, BENCH_SOCKERR,
+#                    BENCH_REQUESTS.
+# bench_wrk_requests LABEL BASE FILE [THREADS CONNECTIONS]
+#                    the same with bench/wrk/requests.lua: the GET requests listed in FILE
+#                    (one "PATH" or "PATH<TAB>TOKEN" a line, sent in turn, with a bearer token
+#                    when given) against BASE; -t2 -c32 unless given (-t1 -c1: latency of one
+#                    request after another).
+# bench_requests_file FILE [TOKEN] PATH...
+#                    writes such a file (mode 600), every path with the same token.
+# bench_cli ARGS...  runs build-bench/lgvo-api on the benchmark's database (user add, client add).
+# bench_client PRINCIPAL ROLE [AREA...]
+#                    `lgvo-api client add`; prints "CLIENT_ID CLIENT_SECRET".
+# bench_user PRINCIPAL USERNAME ROLE [AREA...]
+#                    `lgvo-api user add` with a random password; prints the password.
+# bench_token_client ID SECRET / bench_token_password USERNAME PASSWORD
+#                    POST /api/v1/auth/token (client_credentials / password); prints the token.
+# bench_post LABEL PATH TOKEN FILE
+#                    POSTs FILE (JSON) with a bearer token, timed by curl; sets BENCH_HTTP,
+#                    BENCH_MS, BENCH_RESPONSE (the answer's file); fails unless HTTP 200.
+# bench_psql [psql args...]
+#                    psql as the superuser on the benchmark's database (SQL on stdin or -c).
+# bench_track_pid PID / bench_stop_pid PID
+#                    another process of the benchmark (e.g. a peer server) that the EXIT trap
+#                    stops (SIGTERM, then waits) before the server and PostgreSQL / stop it now.
+# bench_seconds DURATION
+#                    BENCH_DURATION-style durations (10s, 1m) in seconds (for pgbench -T).
+# bench_proc_kib PID FIELD
+#                    a memory figure from /proc/PID/status in KiB (VmRSS, VmHWM).
+# bench_cpu_ms PID   user + system CPU time of a process so far, in ms.
 #
 # Environment: BENCH_DURATION (wrk's -d, default 10s), BENCH_WARMUP (default 2s; 0 = none),
 # BENCH_NO_BUILD=1 (use build-bench/lgvo-api as it is). Every address is on 127.0.0.1.
@@ -39,11 +67,18 @@ bench_work=""
 bench_pg_port=""
 bench_db_url=""
 bench_server_pid=""
+bench_extra_pids=()
 BENCH_BASE=""
+BENCH_LUA=$LGVO_ROOT/bench/wrk/requests.lua
 
 bench_cleanup() {
-    local status=$?
+    local status=$? pid
     trap - EXIT INT TERM
+    for pid in "${bench_extra_pids[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    bench_extra_pids=()
     bench_server_stop
     if [ -n "$bench_work" ]; then
         "$LGVO_ROOT/scripts/lib/pg-cluster" stop "$bench_work/pg" || true
@@ -52,8 +87,10 @@ bench_cleanup() {
     exit "$status"
 }
 
+# bench_setup [PACKAGE...]: the extra Debian packages a script needs (e.g. jq).
+# shellcheck disable=SC2120 # the packages are optional
 bench_setup() {
-    local packages=(wrk curl postgresql-15 postgresql-client-15)
+    local packages=(wrk curl postgresql-15 postgresql-client-15 "$@")
     [ "${BENCH_NO_BUILD:-0}" = 1 ] || packages+=("${BUILD_PACKAGES[@]}")
     command -v node >/dev/null 2>&1 || packages+=(nodejs) # free_port asks the kernel via node
     ensure_packages "${packages[@]}"
@@ -116,16 +153,23 @@ bench_to_ms() {
         printf "%.2f", n }'
 }
 
-bench_wrk() {
-    local path=$1 url out
-    url="$BENCH_BASE$path"
+# bench_wrk_run LABEL URL THREADS CONNECTIONS [wrk options...] [-- script args...]: a warm-up,
+# then the measured run; parses wrk's own report (the Lua script, if any, prints nothing).
+bench_wrk_run() {
+    local label=$1 url=$2 threads=$3 conns=$4 out opts=() rest=()
+    shift 4
+    while (($#)) && [ "$1" != -- ]; do opts+=("$1"); shift; done
+    (($#)) && rest=("$@") # wrk wants the URL before "--" and the script's arguments
     if [ "$BENCH_WARMUP" != 0 ]; then
-        wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_CONNECTIONS" -d"$BENCH_WARMUP" "$url" >/dev/null
+        wrk -t"$threads" -c"$conns" -d"$BENCH_WARMUP" "${opts[@]}" "$url" "${rest[@]}" >/dev/null
     fi
-    out=$(wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_CONNECTIONS" -d"$BENCH_DURATION" --latency "$url")
-    printf '%s\n' "$out" >>"$bench_work/wrk.log"
+    out=$(wrk -t"$threads" -c"$conns" -d"$BENCH_DURATION" --latency "${opts[@]}" "$url" "${rest[@]}")
+    printf '## %s\n%s\n' "$label" "$out" >>"$bench_work/wrk.log"
     BENCH_RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")
+    BENCH_P50_MS=$(bench_to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
     BENCH_P99_MS=$(bench_to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
+    # shellcheck disable=SC2034 # read by the scripts
+    BENCH_REQUESTS=$(awk '/requests in/ { print $1 }' <<<"$out")
     BENCH_NON2XX=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
     BENCH_NON2XX=${BENCH_NON2XX:-0}
     BENCH_SOCKERR=$(awk '/Socket errors:/ { gsub(/,/, ""); print $4 + $6 + $8 + $10 }' <<<"$out")
@@ -134,8 +178,138 @@ bench_wrk() {
         printf '%s\n' "$out" >&2
         die "cannot read wrk's output"
     fi
-    printf 'bench: GET %-22s %8s req/s  p99 %7s ms  non-2xx %s  socket errors %s\n' \
-        "$path" "$BENCH_RPS" "$BENCH_P99_MS" "$BENCH_NON2XX" "$BENCH_SOCKERR" >&2
+    printf 'bench: %-40s %8s req/s  p50 %7s ms  p99 %7s ms  non-2xx %s  socket errors %s\n' \
+        "$label" "$BENCH_RPS" "$BENCH_P50_MS" "$BENCH_P99_MS" "$BENCH_NON2XX" "$BENCH_SOCKERR" >&2
+}
+
+bench_wrk() {
+    local path=$1
+    bench_wrk_run "GET $path" "$BENCH_BASE$path" "$BENCH_WRK_THREADS" "$BENCH_CONNECTIONS"
+}
+
+bench_wrk_requests() {
+    local label=$1 base=$2 file=$3 threads=${4:-$BENCH_WRK_THREADS} conns=${5:-$BENCH_CONNECTIONS}
+    bench_wrk_run "$label" "$base" "$threads" "$conns" -s "$BENCH_LUA" -- "$file"
+}
+
+# Tokens go into files, never on a command line (other users of the machine can read argv).
+bench_requests_file() {
+    local file=$1 token=$2 path
+    shift 2
+    (
+        umask 077
+        : >"$file"
+        for path in "$@"; do
+            if [ -n "$token" ]; then printf '%s\t%s\n' "$path" "$token"; else printf '%s\n' "$path"; fi
+        done >>"$file"
+    )
+}
+
+bench_cli() {
+    env LGVO_DATABASE_URL="$bench_db_url" LGVO_LOG_LEVEL=warn "$BENCH_BIN" "$@"
+}
+
+bench_client() {
+    local principal=$1 role=$2 area out args=()
+    shift 2
+    for area in "$@"; do args+=(--area "$area"); done
+    out=$(bench_cli client add --principal "$principal" --name "bench $principal $role" --role "$role" "${args[@]}" </dev/null) ||
+        die "lgvo-api client add --principal $principal failed"
+    jq -er '"\(.client_id) \(.client_secret)"' <<<"$out" || die "client add printed no client: $out"
+}
+
+bench_user() {
+    local principal=$1 username=$2 role=$3 area password args=()
+    shift 3
+    for area in "$@"; do args+=(--area "$area"); done
+    password="bench-$(random_secret)"
+    printf '%s\n' "$password" | bench_cli user add --principal "$principal" --username "$username" \
+        --role "$role" "${args[@]}" --password-stdin >/dev/null || die "lgvo-api user add $username failed"
+    printf '%s\n' "$password"
+}
+
+# bench_token FORM_FIELDS...: name=value pairs, URL-encoded into a file for curl (not argv).
+bench_token() {
+    local form=$bench_work/token-form out
+    (
+        umask 077
+        jq -jn --args '$ARGS.positional | map(split("=") | "\(.[0])=\(.[1:] | join("=") | @uri)") | join("&")' \
+            "$@" >"$form"
+    )
+    out=$(curl -sS -X POST "$BENCH_BASE/api/v1/auth/token" -H 'Content-Type: application/x-www-form-urlencoded' \
+        --data-binary @"$form") || die "POST /api/v1/auth/token failed"
+    rm -f "$form"
+    jq -er .access_token <<<"$out" || die "no access token: $out"
+}
+
+bench_token_client() {
+    bench_token grant_type=client_credentials "client_id=$1" "client_secret=$2"
+}
+
+bench_token_password() {
+    bench_token grant_type=password "username=$1" "password=$2"
+}
+
+bench_post() {
+    local label=$1 path=$2 token=$3 file=$4 headers=$bench_work/post-headers out
+    BENCH_RESPONSE=$bench_work/response.json
+    (
+        umask 077
+        printf 'Authorization: Bearer %s\nContent-Type: application/json\n' "$token" >"$headers"
+    )
+    out=$(curl -sS -o "$BENCH_RESPONSE" -w '%{http_code} %{time_total}' -X POST "$BENCH_BASE$path" \
+        -H @"$headers" --data-binary @"$file") || die "$label: curl failed"
+    BENCH_HTTP=${out%% *}
+    BENCH_MS=$(awk -v s="${out#* }" 'BEGIN { printf "%.1f", s * 1000 }')
+    if [ "$BENCH_HTTP" != 200 ]; then
+        head -c 2000 "$BENCH_RESPONSE" >&2
+        echo >&2
+        die "$label: HTTP $BENCH_HTTP"
+    fi
+    printf 'bench: %-40s HTTP %s  %8s ms\n' "$label" "$BENCH_HTTP" "$BENCH_MS" >&2
+}
+
+bench_psql() {
+    psql -qX -h 127.0.0.1 -p "$bench_pg_port" -U postgres -d lgvo -v ON_ERROR_STOP=1 "$@"
+}
+
+bench_track_pid() {
+    bench_extra_pids+=("$1")
+}
+
+# bench_stop_pid PID: stops a tracked process now (SIGTERM, then waits) and forgets it, so the
+# EXIT trap never signals a PID that may since belong to someone else.
+bench_stop_pid() {
+    local pid=$1 keep=() p
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    for p in "${bench_extra_pids[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
+    bench_extra_pids=("${keep[@]}")
+}
+
+# wrk's duration (10s, 2m, 1h, or plain seconds) in seconds, for tools that want seconds.
+bench_seconds() {
+    local d=$1
+    case "$d" in
+    *s) echo "${d%s}" ;;
+    *m) echo $((${d%m} * 60)) ;;
+    *h) echo $((${d%h} * 3600)) ;;
+    *) echo "$d" ;;
+    esac
+}
+
+bench_proc_kib() {
+    awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"
+}
+
+# Fields 14 and 15 of /proc/PID/stat (utime, stime) in clock ticks; the command name (field 2)
+# may contain spaces, so count from the closing parenthesis.
+bench_cpu_ms() {
+    local stat ticks
+    stat=$(cat "/proc/$1/stat")
+    stat=${stat##*) }
+    ticks=$(getconf CLK_TCK)
+    awk -v s="$stat" -v t="$ticks" 'BEGIN { split(s, f, " "); printf "%.0f", (f[12] + f[13]) * 1000 / t }'
 }
 
 # One header line for the tables: date, cores, wrk settings.
