@@ -39,9 +39,14 @@ static void list_plans(lgvo_request *req, void *ctx)
 {
     (void)ctx;
     const char *year = host->query(req, "year"); /* borrowed; NULL when absent */
+    /* Check what the caller typed before it reaches SQL: a query parameter that is not a year
+     * is the caller's mistake (400), not data the database refuses. */
+    if (year && (strlen(year) != 4 || strspn(year, "0123456789") != 4)) {
+        host->reply_error(req, 400, "invalid_query", "year must be a year such as 2025", NULL);
+        return;
+    }
     const char *params[] = {year};
-    /* Parameters, never string building: year is the caller's text. A text that is not a
-     * number makes the database refuse it, and the host answers 422. */
+    /* Parameters, never string building: year is the caller's text. */
     lgvo_result *r = host->sql(req,
                                "SELECT p.slug, x.year, x.status, x.updated_at"
                                " FROM psykisk_halsa.plans x JOIN core.principals p ON p.id = x.principal_id"

@@ -13,7 +13,7 @@ after(async () => { await srv.stop(); });
 describe('errors', () => {
   test('an unknown route answers 404 not_found', async () => {
     expectErrorExact(await req(srv, 'GET', '/api/v1/nothing-here'), 404, 'not_found');
-    expectErrorExact(await req(srv, 'GET', '/'), 404, 'not_found');
+    expectErrorExact(await req(srv, 'GET', '/api/nothing'), 404, 'not_found');
   });
 
   test('a wrong method answers 405 with an Allow header listing GET', async () => {

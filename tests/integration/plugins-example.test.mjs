@@ -108,7 +108,7 @@ describe('loaded next to the four real plugins', () => {
     const list = expectStatus(await req(srv, 'GET', `${BASE}/plans?year=2025`, { token: tok.reader }), 200).json.items;
     assert.deepEqual(list.map((p) => [p.principal, p.year, p.status]), [['motala', 2025, 'adopted']]);
     assert.deepEqual(expectStatus(await req(srv, 'GET', `${BASE}/plans?year=2024`, { token: tok.reader }), 200).json.items, []);
-    expectError(await req(srv, 'GET', `${BASE}/plans?year=soon`, { token: tok.reader }), 422);
+    expectError(await req(srv, 'GET', `${BASE}/plans?year=soon`, { token: tok.reader }), 400, 'invalid_query');
   });
 
   test('pushing its measures: the validate hook refuses an implausible wait', async () => {

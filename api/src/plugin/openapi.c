@@ -8,7 +8,9 @@
 #include "plugin/loader.h"
 #include "util/mem.h"
 
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int merge_components(json_t *doc, json_t *fragment, const char *file, char *err,
@@ -69,21 +71,20 @@ static int note_operation_ids(json_t *ids, const char *route, json_t *item, cons
     return 0;
 }
 
-static int merge_fragment(json_t *doc, const struct plugin *p, char *err, size_t errlen)
+/* Merges the fragment in the file path into doc. prefix: the plugin's /api/v1/<slug> (its
+ * paths must lie under it), or NULL for a fragment of the core itself. */
+static int merge_fragment(json_t *doc, const char *path, const char *prefix, char *err, size_t errlen)
 {
-    char *path = xasprintf("%s/%s", p->dir, p->desc->openapi_path);
     json_error_t jerr;
     json_t *fragment = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
     json_t *ids = NULL; /* operationId → "METHOD path" of the document and the fragment */
     int rc = -1;
     if (!fragment) {
-        snprintf(err, errlen, "%s: cannot read the plugin's OpenAPI fragment: %s (line %d)", path,
-                 jerr.text, jerr.line);
+        snprintf(err, errlen, "%s: cannot read the OpenAPI fragment: %s (line %d)", path, jerr.text,
+                 jerr.line);
         goto out;
     }
-    char prefix[64];
-    snprintf(prefix, sizeof prefix, "/api/v1/%s", p->desc->slug);
-    size_t plen = strlen(prefix);
+    size_t plen = prefix ? strlen(prefix) : 0;
     json_t *paths = json_object_get(doc, "paths");
     const char *route;
     json_t *item;
@@ -93,7 +94,7 @@ static int merge_fragment(json_t *doc, const struct plugin *p, char *err, size_t
             goto out;
     }
     json_object_foreach(json_object_get(fragment, "paths"), route, item) {
-        if (strncmp(route, prefix, plen) != 0 || (route[plen] != '/' && route[plen] != '\0')) {
+        if (prefix && (strncmp(route, prefix, plen) != 0 || (route[plen] != '/' && route[plen] != '\0'))) {
             snprintf(err, errlen, "%s: path %s is outside the plugin's prefix %s/", path, route, prefix);
             goto out;
         }
@@ -112,27 +113,79 @@ static int merge_fragment(json_t *doc, const struct plugin *p, char *err, size_t
 out:
     json_decref(ids);
     json_decref(fragment);
-    free(path);
     return rc;
 }
 
-int openapi_build(struct app *app, const char *core_path, char *err, size_t errlen)
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The core's own fragments: every *.json in <dir>/fragments, in name order (the core document
+ * stays readable as one file per part of the API). A missing directory is no error. */
+static int merge_core_fragments(json_t *doc, const char *dir, char *err, size_t errlen)
+{
+    char *fdir = xasprintf("%s/fragments", dir);
+    DIR *d = opendir(fdir);
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 8;
+            names = xrealloc(names, cap * sizeof *names);
+        }
+        names[n++] = xstrdup(e->d_name);
+    }
+    if (d)
+        closedir(d);
+    if (n > 1)
+        qsort(names, n, sizeof *names, compare_names);
+    for (size_t i = 0; i < n; i++) {
+        char *path = xasprintf("%s/%s", fdir, names[i]);
+        if (rc == 0)
+            rc = merge_fragment(doc, path, NULL, err, errlen);
+        free(path);
+        free(names[i]);
+    }
+    free(names);
+    free(fdir);
+    return rc;
+}
+
+int openapi_build(struct app *app, const char *dir, char *err, size_t errlen)
 {
     json_error_t jerr;
+    char *core_path = xasprintf("%s/openapi.json", dir);
     json_t *doc = json_load_file(core_path, JSON_REJECT_DUPLICATES, &jerr);
     if (!doc) {
         snprintf(err, errlen, "cannot read the OpenAPI document %s: %s (line %d)", core_path,
                  jerr.text, jerr.line);
+        free(core_path);
         return -1;
     }
+    free(core_path);
     json_object_set_new(json_object_get(doc, "info"), "version", json_string(app->version));
     if (!json_object_get(doc, "paths"))
         json_object_set_new(doc, "paths", json_object());
     if (!json_object_get(doc, "components"))
         json_object_set_new(doc, "components", json_object());
+    if (merge_core_fragments(doc, dir, err, errlen) != 0) {
+        json_decref(doc);
+        return -1;
+    }
     for (int i = 0; i < app->plugins.count; i++) {
         const struct plugin *p = &app->plugins.items[i];
-        if (p->desc->openapi_path && merge_fragment(doc, p, err, errlen) != 0) {
+        if (!p->desc->openapi_path)
+            continue;
+        char *path = xasprintf("%s/%s", p->dir, p->desc->openapi_path), prefix[64];
+        snprintf(prefix, sizeof prefix, "/api/v1/%s", p->desc->slug);
+        int rc = merge_fragment(doc, path, prefix, err, errlen);
+        free(path);
+        if (rc != 0) {
             json_decref(doc);
             return -1;
         }
@@ -162,8 +215,5 @@ int openapi_routes(struct app *app, char *err, size_t errlen)
         {.method = "GET", .pattern = "/api/v1/plugins", .fn = list_plugins,
          .access = ACCESS_AUTHENTICATED, .operation_id = "listPlugins"},
     };
-    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
-        if (router_add(&app->router, &routes[i], err, errlen) != 0)
-            return -1;
-    return 0;
+    return router_add_all(&app->router, routes, sizeof routes / sizeof routes[0], err, errlen);
 }

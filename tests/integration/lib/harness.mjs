@@ -9,11 +9,15 @@
 // Environment (set by scripts/test and ctest): LGVO_BIN, LGVO_SOURCE_DIR, LGVO_BUILD_DIR,
 // LGVO_TEST_PG_PORT (a throwaway cluster with trust auth, superuser postgres, role lgvo),
 // LGVO_TEST_WORK (a scratch directory).
+//
+// Every response req() receives is checked against the OpenAPI document the server serves
+// (lib/contract.mjs): an undocumented route, status, header or field fails the test.
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { checkResponse, contractOf } from './contract.mjs';
 
 export const BIN = process.env.LGVO_BIN;
 export const SOURCE_DIR = process.env.LGVO_SOURCE_DIR;
@@ -147,7 +151,10 @@ export async function startServer({ db, env = {}, ready = true, args = ['serve']
     if (exitInfo) throw new Error(`server exited with ${exitInfo.code} before it was ready:\n${stderr}`);
     try {
       const res = await fetch(`${base}/health/ready`);
-      if (res.status === 200) return srv;
+      if (res.status === 200) {
+        await contractOf(srv).catch(() => { /* fetched again at the first req() */ });
+        return srv;
+      }
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -158,7 +165,8 @@ export async function startServer({ db, env = {}, ready = true, args = ['serve']
 }
 
 // One HTTP request. body: an object (sent as JSON), a string or a Buffer (sent as is).
-// Returns {status, headers, text, json}.
+// Returns {status, headers, text, json}, after checking it against the served OpenAPI document
+// (throws on a disagreement; see lib/contract.mjs).
 export async function req(srv, method, pathname, { token, body, headers = {} } = {}) {
   const h = { ...headers };
   if (token) h.authorization = `Bearer ${token}`;
@@ -175,7 +183,9 @@ export async function req(srv, method, pathname, { token, body, headers = {} } =
   const text = await res.text();
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }
-  return { status: res.status, headers: res.headers, text, json };
+  const out = { status: res.status, headers: res.headers, text, json };
+  await checkResponse(srv, { method: method.toUpperCase(), path: pathname }, out);
+  return out;
 }
 
 export function expectStatus(res, status) {
