@@ -147,10 +147,7 @@ static int start_plugins(struct app *app, PGconn *pg)
         measures_sync(app->measures, pg, err, sizeof err) != 0 ||
         measures_load(app->measures, pg, err, sizeof err) != 0)
         goto fail;
-    char *core_doc = xasprintf("%s/openapi.json", app->cfg.openapi_dir);
-    int rc = openapi_build(app, core_doc, err, sizeof err);
-    free(core_doc);
-    if (rc != 0)
+    if (openapi_build(app, app->cfg.openapi_dir, err, sizeof err) != 0)
         goto fail;
     return 0;
 fail:
@@ -213,11 +210,14 @@ static void on_values_changed(void *ctx, PGconn *pg, const char *payload)
     if (payload) {
         n = atoll(payload);
     } else {
+        /* (Re)connected: writes missed meanwhile have moved the stored version, so taking it
+         * as it is catches up. One more than that would never match the versions reads carry
+         * in their snapshots, and nothing would be served from the read cache until the next
+         * write. */
         PGresult *r = PQexec(pg, "SELECT version FROM core.values_state");
         if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
             n = atoll(PQgetvalue(r, 0, 0));
         PQclear(r);
-        n++; /* a write may have been missed: move on in any case */
     }
     long long cur = atomic_load(&app->values_version);
     while (n > cur && !atomic_compare_exchange_weak(&app->values_version, &cur, n))

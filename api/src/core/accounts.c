@@ -578,8 +578,5 @@ int account_routes(struct app *app, char *err, size_t errlen)
          .fn = rotate_client_secret, .access = ACCESS_ORG_ADMIN,
          .operation_id = "rotateClientSecret"},
     };
-    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
-        if (router_add(&app->router, &routes[i], err, errlen) != 0)
-            return -1;
-    return 0;
+    return router_add_all(&app->router, routes, sizeof routes / sizeof routes[0], err, errlen);
 }

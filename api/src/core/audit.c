@@ -82,7 +82,7 @@ static void list_audit(struct req *r, void *ctx)
     snprintf(slimit, sizeof slimit, "%ld", limit + 1);
     snprintf(scursor, sizeof scursor, "%ld", cursor);
     const char *params[] = {from, to, actor, action, principal, cursor ? scursor : NULL, slimit};
-    PGresult *res = req_sql(
+    json_t *items = req_sql_json(
         r,
         "SELECT coalesce(json_agg(row_to_json(t) ORDER BY t.id DESC), '[]')::text, count(*) "
         "FROM (SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS at,"
@@ -95,15 +95,8 @@ static void list_audit(struct req *r, void *ctx)
         " AND ($6::bigint IS NULL OR id < $6::bigint)"
         " ORDER BY id DESC LIMIT $7::int) t",
         7, params);
-    if (!res)
+    if (!items)
         return;
-    if (!db_ok(res)) {
-        reply_db_error(r, res);
-        PQclear(res);
-        return;
-    }
-    json_t *items = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-    PQclear(res);
     json_t *next = json_null();
     if ((long)json_array_size(items) > limit) {
         json_array_remove(items, (size_t)limit);

@@ -72,8 +72,5 @@ int health_routes(struct app *app, char *err, size_t errlen)
         {.method = "GET", .pattern = "/health/ready", .fn = ready, .ctx = app,
          .access = ACCESS_PUBLIC, .operation_id = "getReady"},
     };
-    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
-        if (router_add(&app->router, &routes[i], err, errlen) != 0)
-            return -1;
-    return 0;
+    return router_add_all(&app->router, routes, sizeof routes / sizeof routes[0], err, errlen);
 }

@@ -143,8 +143,5 @@ int lock_routes(struct app *app, char *err, size_t errlen)
         {.method = "DELETE", .pattern = "/api/v1/locks/:id", .fn = delete_lock,
          .access = ACCESS_COUNTY_ADMIN, .operation_id = "deleteLock"},
     };
-    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
-        if (router_add(&app->router, &routes[i], err, errlen) != 0)
-            return -1;
-    return 0;
+    return router_add_all(&app->router, routes, sizeof routes / sizeof routes[0], err, errlen);
 }

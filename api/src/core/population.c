@@ -159,7 +159,7 @@ static void get_population(struct req *r, void *ctx)
     char y[16];
     snprintf(y, sizeof y, "%ld", year);
     const char *params[] = {principal, year ? y : NULL, band};
-    PGresult *res = req_sql(
+    json_t *items = req_sql_json(
         r,
         "SELECT coalesce(json_agg(json_build_object('principal', pr.slug, 'year', p.year, 'sex', p.sex,"
         " 'age_band', p.age_band, 'population', p.population) ORDER BY pr.sort_order, p.year, p.age_band, p.sex), '[]')::text"
@@ -167,15 +167,8 @@ static void get_population(struct req *r, void *ctx)
         " WHERE ($1::text IS NULL OR pr.slug = $1 OR pr.code = $1) AND ($2::int IS NULL OR p.year = $2::int)"
         " AND ($3::text IS NULL OR p.age_band = $3)",
         3, params);
-    if (!res)
+    if (!items)
         return;
-    if (!db_ok(res)) {
-        reply_db_error(r, res);
-        PQclear(res);
-        return;
-    }
-    json_t *items = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-    PQclear(res);
     reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -187,8 +180,5 @@ int population_routes(struct app *app, char *err, size_t errlen)
         {.method = "PUT", .pattern = "/api/v1/population", .fn = put_population,
          .access = ACCESS_COUNTY_ADMIN, .operation_id = "putPopulation"},
     };
-    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
-        if (router_add(&app->router, &routes[i], err, errlen) != 0)
-            return -1;
-    return 0;
+    return router_add_all(&app->router, routes, sizeof routes / sizeof routes[0], err, errlen);
 }

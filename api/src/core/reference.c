@@ -65,8 +65,5 @@ int reference_routes(struct app *app, char *err, size_t errlen)
         {.method = "GET", .pattern = "/api/v1/areas/:slug", .fn = get_area,
          .access = ACCESS_PUBLIC, .operation_id = "getArea"},
     };
-    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
-        if (router_add(&app->router, &routes[i], err, errlen) != 0)
-            return -1;
-    return 0;
+    return router_add_all(&app->router, routes, sizeof routes / sizeof routes[0], err, errlen);
 }

@@ -361,8 +361,9 @@ static void series(struct req *r, void *ctx)
     const char *params[] = {me, authz_is_county_admin(&r->who) ? "true" : "false", mid,
                             principal ? pid : NULL, sex, from[0] ? from : NULL, to[0] ? to : NULL,
                             from_region ? "region" : "municipality", scale};
-    PGresult *res = req_sql(
-        r,
+    static struct db_stmt series_stmt = {
+        .nparams = 9,
+        .sql =
         WITH_VERSION(
         "SELECT 0 AS part, v.period, CASE WHEN s.hide THEN NULL ELSE v.value END,"
         " CASE WHEN s.hide THEN NULL ELSE v.numerator END, CASE WHEN s.hide THEN NULL ELSE v.denominator END,"
@@ -387,7 +388,8 @@ static void series(struct req *r, void *ctx)
         "  GROUP BY v.period, v.period_start) c "
         "WHERE m.id = $3::int AND m.kind = 'indicator'",
         "d.part, d.period_start"),
-        9, params);
+    };
+    PGresult *res = req_stmt(r, &series_stmt, params);
     if (!res)
         return;
     if (!db_ok(res)) {
@@ -450,7 +452,7 @@ static void history(struct req *r, void *ctx)
     snprintf(cur, sizeof cur, "%ld", cursor);
     const char *params[] = {me, authz_is_county_admin(&r->who) ? "true" : "false", measure, principal,
                             period, cursor ? cur : NULL, lim};
-    PGresult *res = req_sql(
+    json_t *items = req_sql_json(
         r,
         "SELECT coalesce(json_agg(row_to_json(t) ORDER BY t.id), '[]')::text FROM ("
         " SELECT h.id, m.slug AS measure, p.slug AS principal, h.period, h.sex, h.operation,"
@@ -468,15 +470,8 @@ static void history(struct req *r, void *ctx)
         " AND ($5::text IS NULL OR h.period = $5) AND ($6::bigint IS NULL OR h.id > $6::bigint)"
         " ORDER BY h.id LIMIT $7::int) t",
         7, params);
-    if (!res)
+    if (!items)
         return;
-    if (!db_ok(res)) {
-        reply_db_error(r, res);
-        PQclear(res);
-        return;
-    }
-    json_t *items = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-    PQclear(res);
     json_t *next = json_null();
     if ((long)json_array_size(items) > limit) {
         json_array_remove(items, (size_t)limit);
@@ -496,8 +491,5 @@ int values_read_routes(struct app *app, char *err, size_t errlen)
         {.method = "GET", .pattern = "/api/v1/measures/:slug/series", .fn = series,
          .access = ACCESS_AUTHENTICATED, .operation_id = "getSeries"},
     };
-    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
-        if (router_add(&app->router, &routes[i], err, errlen) != 0)
-            return -1;
-    return 0;
+    return router_add_all(&app->router, routes, sizeof routes / sizeof routes[0], err, errlen);
 }

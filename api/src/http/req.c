@@ -154,6 +154,37 @@ PGresult *req_sql(struct req *r, const char *sql, int nparams, const char *const
     return res;
 }
 
+PGresult *req_stmt(struct req *r, struct db_stmt *stmt, const char *const *params)
+{
+    struct db_conn *c = req_db(r);
+    if (!c)
+        return NULL;
+    PGresult *res = db_exec_stmt(c, stmt, params);
+    if (!res) {
+        reply_db_error(r, NULL);
+        return NULL;
+    }
+    return res;
+}
+
+json_t *req_sql_json(struct req *r, const char *sql, int nparams, const char *const *params)
+{
+    PGresult *res = req_sql(r, sql, nparams, params);
+    if (!res)
+        return NULL;
+    if (!db_ok(res)) {
+        reply_db_error(r, res);
+        PQclear(res);
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *out = PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), JSON_DECODE_ANY, &jerr) : NULL;
+    PQclear(res);
+    if (!out)
+        reply_error(r, 500, NULL, "internal error: the database's answer was not JSON");
+    return out;
+}
+
 int req_begin(struct req *r)
 {
     if (r->in_tx)

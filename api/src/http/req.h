@@ -17,6 +17,7 @@ struct _u_request;
 struct _u_response;
 struct app;
 struct db_conn;
+struct db_stmt;
 
 struct req {
     const struct _u_request *http; /* borrowed from Ulfius */
@@ -57,6 +58,12 @@ int req_allow_write(struct req *r, int principal_id);
 /* Runs parameterised SQL on the request's connection. NULL means a reply was already sent
  * (503); otherwise the caller PQclear's the result and checks it (see reply_db_error). */
 PGresult *req_sql(struct req *r, const char *sql, int nparams, const char *const *params);
+/* The same for a statement prepared once per connection (for hot reads whose planning costs
+ * more than their execution). */
+PGresult *req_stmt(struct req *r, struct db_stmt *stmt, const char *const *params);
+/* For a query that builds its answer as JSON text in one cell: the parsed value (caller
+ * decrefs), or NULL after replying (database unavailable or error). */
+json_t *req_sql_json(struct req *r, const char *sql, int nparams, const char *const *params);
 
 /* Answering. */
 void req_set_header(struct req *r, const char *name, const char *value);

@@ -290,3 +290,11 @@ void path_params_free(struct path_params *p)
         free(p->value[i]);
     p->count = 0;
 }
+
+int router_add_all(struct router *rt, const struct route *routes, size_t n, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < n; i++)
+        if (router_add(rt, &routes[i], err, errlen) != 0)
+            return -1;
+    return 0;
+}

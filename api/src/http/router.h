@@ -52,6 +52,8 @@ void router_init(struct router *rt);
 void router_free(struct router *rt);
 /* Copies spec (strings included). Returns 0, or -1 with err. */
 int router_add(struct router *rt, const struct route *spec, char *err, size_t errlen);
+/* router_add for each of n routes, stopping at the first refusal. */
+int router_add_all(struct router *rt, const struct route *routes, size_t n, char *err, size_t errlen);
 
 enum match_result { MATCH_FOUND, MATCH_NOT_FOUND, MATCH_WRONG_METHOD };
 /* Finds the route for method and path (HEAD matches GET). On MATCH_WRONG_METHOD, allow lists
