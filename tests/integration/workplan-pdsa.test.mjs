@@ -165,6 +165,16 @@ describe('recording a cycle', () => {
     assert.throws(() => sqlAsService(`SELECT set_config('lgvo.writable', '*', false); UPDATE core.pdsa_cycles SET plan_change = 'x' WHERE id = ${first}`), /filled phase/);
     assert.throws(() => sqlAsService(`SELECT set_config('lgvo.writable', '*', false); UPDATE core.pdsa_cycles SET phase = 'do' WHERE id = ${first}`), /cannot follow/);
   });
+
+  test('signals: the measure\'s chart lists the cycle for its participants and the county, with its do start and decision', async () => {
+    const pdsa = async (q) => expectStatus(await reader.get(`/api/v1/measures/att-aldras.ed-visits-not-admitted/signals${q}`), 200).json.pdsa;
+    const c = (await pdsa('?principal=kinda')).find((x) => x.id === first);
+    assert.ok(c, 'Kinda\'s chart marks Kinda\'s cycle');
+    assert.deepEqual([c.phase, c.status, c.decision, c.starts_on, c.do_started_on, c.ends_on, c.activity, c.principals],
+      ['act', 'closed', 'adapt', '2025-02-01', '2025-02-03', '2025-03-31', 'att-aldras.a2', ['kinda']]);
+    assert.equal((await pdsa('?principal=ydre')).filter((x) => x.id === first).length, 0, 'not on Ydre\'s chart');
+    assert.ok((await pdsa('')).some((x) => x.id === first), 'on the county\'s chart');
+  });
 });
 
 describe('chains of cycles', () => {

@@ -1,18 +1,11 @@
 /* PDSA annotations of a signal chart; see pdsa.h. */
 #include "core/signals/pdsa.h"
 
+#include "core/workplan/pdsa_measures.h"
 #include "http/req.h"
 
 json_t *signals_pdsa_annotations(struct req *r, const struct measure *m, const struct principal *p,
                                  int has_range, struct date from, struct date to)
 {
-    (void)r;
-    (void)m;
-    (void)p;
-    (void)has_range;
-    (void)from;
-    (void)to;
-    /* To be wired by the work-plan module: the cycles whose plan_measures name m->slug, of
-     * principal p (or any, for the county), overlapping from..to. */
-    return json_array();
+    return workplan_pdsa_for_measure(r, m->slug, p ? p->id : 0, has_range, from, to);
 }

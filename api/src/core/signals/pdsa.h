@@ -13,10 +13,10 @@
 struct req;
 
 /* The annotations for measure m and principal p (NULL: the county chart) over the dates
- * from..to of the chart's points (has_range 0 when the chart has no points). Returns a new
- * array the caller owns, or NULL after replying (a database error).
- *
- * Not wired yet: returns [] until the work-plan module's PDSA tables are read here. */
+ * from..to of the chart's points (has_range 0 when the chart has no points): the cycles whose
+ * plan names the measure, with the principal among their participants (any, for the county),
+ * as workplan_pdsa_for_measure gives them. Returns a new array the caller owns, or NULL after
+ * replying (a database error). */
 json_t *signals_pdsa_annotations(struct req *r, const struct measure *m, const struct principal *p,
                                  int has_range, struct date from, struct date to);
 

@@ -24,7 +24,7 @@ json_t *workplan_pdsa_for_measure(struct req *r, const char *slug, int principal
         "  'status', CASE WHEN c.phase = 'act' THEN 'closed' ELSE 'open' END, 'decision', c.act_decision,"
         "  'activity', a.key, 'principals', (SELECT json_agg(pr.slug ORDER BY pr.sort_order)"
         "   FROM core.pdsa_participants pp JOIN core.principals pr ON pr.id = pp.principal_id"
-        "   WHERE pp.cycle_id = c.id), 'starts_on', c.starts_on, 'ends_on', c.ends_on)"
+        "   WHERE pp.cycle_id = c.id), 'starts_on', c.starts_on, 'do_started_on', c.do_started_on, 'ends_on', c.ends_on)"
         "  ORDER BY c.starts_on, c.id), '[]')::text"
         " FROM c JOIN core.workplan_activities a ON a.id = c.activity_id"
         " WHERE ($2::smallint IS NULL OR EXISTS (SELECT 1 FROM core.pdsa_participants pp"

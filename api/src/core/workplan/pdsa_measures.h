@@ -12,7 +12,7 @@ struct req;
 /* The cycles whose plan names the measure slug, of the principal (principal_id 0: any
  * principal, for the county), whose time overlaps from..to (has_range 0: any time): a new
  * array (caller decrefs) of {id, title, phase, status, decision, activity, principals,
- * starts_on, ends_on}, oldest first. A cycle runs from its planned start (else its do start,
+ * starts_on, do_started_on, ends_on}, oldest first. A cycle runs from its planned start (else its do start,
  * else the day it was recorded) to its do end (else its planned end; null while open).
  * Returns NULL after replying when the database fails. */
 json_t *workplan_pdsa_for_measure(struct req *r, const char *slug, int principal_id,
