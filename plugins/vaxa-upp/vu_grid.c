@@ -12,8 +12,8 @@
  * "Unknown to the caller" takes the core into account: a figure the core also publishes
  * (GET /api/v1/values, the series' county totals) is known to the caller whenever the core
  * shows it, so it can never be hidden here to protect another; the core shows a count unless it
- * is 1-4 (and a ratio unless its numerator or denominator is), and a county total unless
- * exactly one of its rows is hidden. */
+ * is 1-4 (and a ratio unless its numerator or denominator is), and a county total only when
+ * none of its rows is hidden (else the county total is hidden here too). */
 #include "vu.h"
 
 #include <stdlib.h>
@@ -34,6 +34,7 @@ struct vu_grid {
     unsigned char *present, *restricted, *hidden, *core;
     unsigned char *primary; /* hidden by the primary rule */
     unsigned char *deduced; /* can be worked out from figures the caller knows */
+    unsigned char *withheld; /* a county total the core withholds: hidden here too */
     size_t *members; /* relations, flattened: members[first[k] .. first[k] + count[k]) */
     size_t nmembers, capmembers;
     size_t *first, *count;
@@ -64,6 +65,7 @@ void vu_grid_free(struct vu_grid *g)
     free(g->core);
     free(g->primary);
     free(g->deduced);
+    free(g->withheld);
     free(g->members);
     free(g->first);
     free(g->count);
@@ -85,6 +87,7 @@ static void grow_cells(struct vu_grid *g)
     g->core = vu_grow(g->core, g->cap, 1);
     g->primary = vu_grow(g->primary, g->cap, 1);
     g->deduced = vu_grow(g->deduced, g->cap, 1);
+    g->withheld = vu_grow(g->withheld, g->cap, 1);
 }
 
 size_t vu_cell(struct vu_grid *g, int owner, long long value, int present, int restricted)
@@ -99,6 +102,7 @@ size_t vu_cell(struct vu_grid *g, int owner, long long value, int present, int r
     g->core[i] = 0;
     g->primary[i] = 0;
     g->deduced[i] = 0;
+    g->withheld[i] = 0;
     return i;
 }
 
@@ -181,6 +185,29 @@ static void mark_core(struct vu_grid *g, size_t a, size_t b)
         g->core[b] = 1;
 }
 
+/* The core hides a county total as soon as any contribution is hidden (several hidden figures
+ * of measures that share a denominator could still give one away); the plugin hides it too, so
+ * that no view shows what the core withholds. When one of the figures it sums is hidden, it is
+ * protected like a small number (else e.g. the county's age bands would add up to it); when
+ * every one is shown (a county count whose share row the core hides for the other figure) it
+ * follows from them anyway, and nothing is hidden to protect it. */
+static void hide_as_core(struct vu_grid *g, const struct core_county *c, int column_b)
+{
+    size_t cell = column_b ? c->b : c->a;
+    if (cell == VU_NONE || !g->present[cell])
+        return;
+    int part_hidden = 0;
+    for (size_t k = c->first; k < c->first + c->count && k < g->nrows; k++) {
+        size_t part = column_b ? g->rows[k].b : g->rows[k].a;
+        part_hidden |= part != VU_NONE && g->present[part] && g->hidden[part];
+    }
+    g->hidden[cell] = 1;
+    if (part_hidden)
+        g->primary[cell] = 1;
+    else
+        g->withheld[cell] = 1;
+}
+
 /* What the caller can read through the core (run after the primary rule only). */
 static void core_visibility(struct vu_grid *g)
 {
@@ -196,8 +223,12 @@ static void core_visibility(struct vu_grid *g)
             reporting++;
             hidden += !row_shown(g, &g->rows[k]);
         }
-        if (reporting && hidden != 1)
+        if (reporting && hidden == 0)
             mark_core(g, c->a, c->b);
+        else if (hidden > 0) {
+            hide_as_core(g, c, 0);
+            hide_as_core(g, c, 1);
+        }
     }
 }
 
@@ -248,6 +279,11 @@ static size_t secondary_pass(struct vu_grid *g)
             }
         if (unknown != 1)
             continue;
+        if (g->withheld[lone]) { /* follows from the rest: nothing to protect */
+            g->deduced[lone] = 1;
+            changed++;
+            continue;
+        }
         size_t c = pick(g, first, count);
         if (c != VU_NONE)
             g->hidden[c] = 1;
@@ -284,7 +320,7 @@ static int lone_unknown(const struct vu_grid *g, size_t k)
 
 static int revealable(const struct vu_grid *g, size_t c)
 {
-    return g->hidden[c] && !g->primary[c] && !g->deduced[c];
+    return g->hidden[c] && !g->primary[c] && !g->deduced[c] && !g->withheld[c];
 }
 
 /* c and the figures equal to it by a relation of two (a year of one period, a county of one

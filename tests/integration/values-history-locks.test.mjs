@@ -32,7 +32,7 @@ describe('history', () => {
     assert.equal(created.headers.get('x-request-id'), 'push-create-1');
     const updated = await push(srv, tok.motala, [st('motala', 1, 6)]);
     expectSummary(updated, { updated: 1 });
-    const deleted = await push(srv, tok.motala, [st('motala', 2, 1)], { query: '?mode=replace&from=2025-W01&to=2025-W01' });
+    const deleted = await push(srv, tok.motala, [st('motala', 2, 1)], { query: '?mode=replace&from=2025-W01&to=2025-W02' });
     expectSummary(deleted, { deleted: 1, created: 1 });
     const items = await history({ measure: M.shortTerm, principal: 'motala', period: '2025-W01' });
     assert.deepEqual(items.map((h) => h.operation), ['create', 'update', 'delete']);
