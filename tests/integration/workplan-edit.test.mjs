@@ -83,6 +83,10 @@ describe('sub-goals', () => {
     expectError(await county.post('/api/v1/subgoals', { area: 'vaxa-upp', title: '', title_en: 'x', position: 0 }), 422);
     expectError(await county.patch(`/api/v1/subgoals/${id}`, {}), 422);
     expectError(await county.patch('/api/v1/subgoals/999999', { title: 'x' }), 404);
+    // a write takes no query: ?period= does not pick another period's item, it is refused
+    const q = expectError(await county.patch('/api/v1/subgoals/vaxa-upp.sg1?period=2026-2027', { title: 'x' }), 400, 'invalid_query');
+    assert.deepEqual(q.details, [{ path: 'query.period', message: 'unknown query parameter' }]);
+    expectError(await county.post('/api/v1/subgoals?dry_run=true', { area: 'vaxa-upp', title: 'x', title_en: 'x' }), 400, 'invalid_query');
     assert.equal(env.sql("SELECT count(*) FROM core.workplan_subgoals WHERE area_id = 2"), '3');
   });
 

@@ -5,6 +5,23 @@
 #include "app.h"
 #include "core/routes.h"
 #include "core/workplan/handlers.h"
+#include "http/params.h"
+
+#include <string.h>
+
+/* The writes take no query parameters. One sent anyway is a 400 rather than ignored: a PATCH
+ * of an item key with ?period=2026-2027 would otherwise change the current period's item. */
+struct write_handler {
+    route_fn fn;
+};
+
+static void without_query(struct req *r, void *ctx)
+{
+    struct query_params q;
+    query_params_init(&q, r);
+    if (!query_params_failed(&q))
+        ((const struct write_handler *)ctx)->fn(r, NULL);
+}
 
 int workplan_routes(struct app *app, char *err, size_t errlen)
 {
@@ -64,8 +81,15 @@ int workplan_routes(struct app *app, char *err, size_t errlen)
         {.method = "POST", .pattern = "/api/v1/agreements/:id/follow-ups", .fn = workplan_report_follow_up,
          .access = ACCESS_COUNTY_ADMIN, .operation_id = "reportAgreementFollowUp"},
     };
-    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+    static struct write_handler writes[sizeof routes / sizeof routes[0]];
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        if (strcmp(routes[i].method, "GET") != 0) {
+            writes[i].fn = routes[i].fn;
+            routes[i].fn = without_query;
+            routes[i].ctx = &writes[i];
+        }
         if (router_add(&app->router, &routes[i], err, errlen) != 0)
             return -1;
+    }
     return 0;
 }
