@@ -12,14 +12,17 @@ command -v npm >/dev/null 2>&1 || NODE_PACKAGES+=(npm)
 # node_modules was installed from this very lockfile already (then nothing is fetched and no
 # network is needed). Install scripts are not run: none of our packages needs one.
 npm_ci() {
-    local dir=$1 stamp sum
+    local dir stamp sum
+    dir=$(cd "$1" && pwd) || die "no directory $1"
     stamp=$dir/node_modules/.lgvo-lockfile.sha256
     sum=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then
         return 0
     fi
     log "npm ci in ${dir#"$LGVO_ROOT"/}"
-    (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >"$dir/.npm-ci.log" 2>&1) || {
+    # Once more on failure: npm ci now and then trips over its own half-removed node_modules.
+    (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >"$dir/.npm-ci.log" 2>&1) ||
+        (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >"$dir/.npm-ci.log" 2>&1) || {
         cat "$dir/.npm-ci.log" >&2
         die "npm ci in $dir failed"
     }

@@ -12,6 +12,6 @@ window.ui = SwaggerUIBundle({
   displayRequestDuration: true,
   persistAuthorization: false,
   showExtensions: false,
-  docExpansion: 'none',
+  docExpansion: 'list',
   filter: true,
 });
