@@ -26,12 +26,17 @@ RUN apt-get update \
 # OpenAPI one has none today) is found. The ENV lines below set them explicitly anyway.
 WORKDIR /usr/share/lgvo-api
 COPY . .
-# openapi/ is empty and so not in git today: make sure there is one to install.
-RUN mkdir -p openapi \
- && cmake -S . -B /usr/lib/lgvo-api -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
+# Each plugin is its .so plus, beside it, a directory with its migrations and OpenAPI fragment
+# (the descriptor names them relative to the plugin directory).
+RUN cmake -S . -B /usr/lib/lgvo-api -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
  && cmake --build /usr/lib/lgvo-api -j"$(nproc)" \
  && mkdir -p /stage/plugins /usr/lib/lgvo-api/plugins \
  && find /usr/lib/lgvo-api/plugins -maxdepth 1 -name '*.so' -exec cp {} /stage/plugins/ \; \
+ && for so in /stage/plugins/*.so; do \
+      slug=$(basename "$so" .so); \
+      mkdir -p "/stage/plugins/$slug" \
+      && cp -r "plugins/$slug/migrations" "plugins/$slug/openapi.json" "/stage/plugins/$slug/"; \
+    done \
  && /usr/lib/lgvo-api/lgvo-api version
 
 # ---------------------------------------------------------------------------------------------

@@ -244,6 +244,21 @@ test('can_write: the shared write decision, allowed and refused', async () => {
   for (const l of ['not-mine', 'not-mine-2', 'nowhere', 'region-plain', 'no-area', 'reader']) assert.ok(!labels.includes(l), l);
 });
 
+test('query_names, may_write (no answer of its own), audit and set_header', async () => {
+  const post = (who, principal, qs = '') => req(srv, 'POST', `${BASE}/notes/${principal}${qs}`, { token: tok[who], body: {} });
+  const ok = expectStatus(await post('reporter', 'motala', '?b=1&a=2&b=3'), 201);
+  assert.deepEqual(ok.json.query_names, ['b', 'a']);
+  assert.equal(ok.json.may_write, 1);
+  assert.equal(ok.headers.get('location'), `${BASE}/notes/motala/1`);
+  const audited = psql("SELECT action || '|' || coalesce(principal, '-') || '|' || target || '|' || (details->>'via') FROM core.audit WHERE action = 'conformance.note'", { db: db.name }).trim();
+  assert.equal(audited, 'conformance.note|motala|note:1|conformance');
+  // may_write says no without answering: the plugin's own 403, and no audit row
+  assert.equal(expectError(await post('reporter', 'kinda'), 403, 'conformance_may_not').message, 'conformance: may_write said no');
+  // an unknown principal: may_write answers (404) and returns -1
+  expectError(await post('reporter', 'atlantis'), 404);
+  assert.equal(psql("SELECT count(*) FROM core.audit WHERE action = 'conformance.note'", { db: db.name }).trim(), '1');
+});
+
 test('define_measure: the plugin\'s measures are stored by the core', async () => {
   const m = expectStatus(await req(srv, 'GET', '/api/v1/measures/conformance.score', { token: tok.reader }), 200).json;
   assert.equal(m.slug, 'conformance.score');
@@ -405,7 +420,7 @@ test('the OpenAPI fragment is merged: every route of the plugin is described', a
   assert.deepEqual(mine, [
     BASE, `${BASE}/authenticated`, `${BASE}/caller-small`, `${BASE}/compute/{n}`, `${BASE}/county-admin`, `${BASE}/derived`,
     `${BASE}/echo`, `${BASE}/echo/{first}/{second}`, `${BASE}/items`, `${BASE}/late-registration`, `${BASE}/log`,
-    `${BASE}/no-reply`, `${BASE}/org-admin`, `${BASE}/population/{principal}`, `${BASE}/principal/{key}`,
+    `${BASE}/no-reply`, `${BASE}/notes/{principal}`, `${BASE}/org-admin`, `${BASE}/population/{principal}`, `${BASE}/principal/{key}`,
     `${BASE}/public`, `${BASE}/reply-null`, `${BASE}/stats`, `${BASE}/tx`, `${BASE}/write`,
   ].sort());
   assert.deepEqual(Object.keys(doc.paths[`${BASE}/items`]).sort(), ['get', 'post']);

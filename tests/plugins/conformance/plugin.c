@@ -455,6 +455,28 @@ static int validate(void *state, const lgvo_value_row *rows, size_t count, lgvo_
     return 0;
 }
 
+/* POST /notes/:principal?…: the later host calls. query_names lists the query; may_write asks
+ * the write decision without answering (0: this handler answers 403 itself); audit records the
+ * note in the request's transaction; set_header gives the 201 its Location. */
+static void notes_post(lgvo_request *req, void *ctx)
+{
+    (void)ctx;
+    const char *principal = host->param(req, "principal");
+    int may = host->may_write(req, principal, AREA, 0);
+    if (may < 0)
+        return; /* the host answered (an unknown principal: 404) */
+    if (may == 0) {
+        host->reply_error(req, 403, "conformance_may_not", "conformance: may_write said no", NULL);
+        return;
+    }
+    if (host->audit(req, "conformance.note", principal, "note:1", json_pack("{s:s}", "via", "conformance")) != 0)
+        return;
+    char where[160];
+    snprintf(where, sizeof where, "/api/v1/conformance/notes/%s/1", principal);
+    host->set_header(req, "Location", where);
+    reply(req, 201, json_pack("{s:o, s:i}", "query_names", host->query_names(req), "may_write", may));
+}
+
 static int init(const lgvo_host *h, void **state)
 {
     host = h;
@@ -494,6 +516,7 @@ static int init(const lgvo_host *h, void **state)
         {"GET", "/reply-null", LGVO_ACCESS_PUBLIC, NULL, reply_null, NULL, "conformanceReplyNull"},
         {"GET", "/compute/:n", LGVO_ACCESS_AUTHENTICATED, NULL, compute, &the_state, "conformanceCompute"},
         {"GET", "/stats", LGVO_ACCESS_AUTHENTICATED, NULL, stats, &the_state, "conformanceStats"},
+        {"POST", "/notes/:principal", LGVO_ACCESS_WRITE_AREA, AREA, notes_post, NULL, "conformanceNotesPost"},
     };
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
         if (h->route(routes[i].method, routes[i].subpath, routes[i].access, routes[i].area,
