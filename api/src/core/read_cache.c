@@ -78,12 +78,11 @@ static size_t index_of(const struct read_cache *c, const unsigned char key[32])
     return i & c->mask;
 }
 
-int read_cache_reply(struct read_cache *c, struct req *r, unsigned char key[32])
+int read_cache_reply(struct read_cache *c, struct req *r, long long version, unsigned char key[32])
 {
     if (!c)
         return 0;
     make_key(r, key);
-    long long version = atomic_load(&r->app->values_version);
     size_t i = index_of(c, key);
     pthread_mutex_t *m = &c->stripes[i % STRIPES];
     char *copy = NULL;

@@ -66,13 +66,14 @@ static int answered_early(struct req *r, unsigned char key[32])
     char etag[64];
     req_set_header(r, "Cache-Control", "private, no-cache");
     req_set_header(r, "Vary", "Accept");
-    make_etag(r, atomic_load(&r->app->values_version), etag);
+    long long version = atomic_load(&r->app->values_version);
+    make_etag(r, version, etag);
     if (client_has(r, etag)) {
         req_set_header(r, "ETag", etag);
         reply_empty(r, 304);
         return 1;
     }
-    if (read_cache_reply(r->app->read_cache, r, key)) {
+    if (read_cache_reply(r->app->read_cache, r, version, key)) {
         req_set_header(r, "ETag", etag);
         return 1;
     }
