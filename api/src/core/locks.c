@@ -21,17 +21,12 @@
 static void list_locks(struct req *r, void *ctx)
 {
     (void)ctx;
-    PGresult *res = req_sql(r,
+    PGresult *res = req_sql_ok(r,
                             "SELECT " LOCK_JSON " FROM core.period_locks l"
                             " LEFT JOIN core.measures m ON m.id = l.measure_id ORDER BY l.id",
                             0, NULL);
     if (!res)
         return;
-    if (!db_ok(res)) {
-        reply_db_error(r, res);
-        PQclear(res);
-        return;
-    }
     json_t *items = json_array();
     for (int i = 0; i < PQntuples(res); i++)
         json_array_append_new(items, json_loads(PQgetvalue(res, i, 0), 0, NULL));

@@ -26,17 +26,12 @@ int population_lookup(struct req *r, int principal_id, int year, const char *sex
     snprintf(pid, sizeof pid, "%d", principal_id);
     snprintf(y, sizeof y, "%d", year);
     const char *params[] = {pid, y, sex ? sex : "T", age_band ? age_band : "all"};
-    PGresult *res = req_sql(r,
+    PGresult *res = req_sql_ok(r,
                             "SELECT population FROM core.population WHERE principal_id = $1::smallint"
                             " AND year = $2::int AND sex = $3 AND age_band = $4",
                             4, params);
     if (!res)
         return -1;
-    if (!db_ok(res)) {
-        reply_db_error(r, res);
-        PQclear(res);
-        return -1;
-    }
     int found = PQntuples(res) == 1;
     if (found)
         *out = atol(PQgetvalue(res, 0, 0));

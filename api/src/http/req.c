@@ -167,16 +167,22 @@ PGresult *req_stmt(struct req *r, struct db_stmt *stmt, const char *const *param
     return res;
 }
 
-json_t *req_sql_json(struct req *r, const char *sql, int nparams, const char *const *params)
+PGresult *req_sql_ok(struct req *r, const char *sql, int nparams, const char *const *params)
 {
     PGresult *res = req_sql(r, sql, nparams, params);
-    if (!res)
-        return NULL;
-    if (!db_ok(res)) {
+    if (res && !db_ok(res)) {
         reply_db_error(r, res);
         PQclear(res);
         return NULL;
     }
+    return res;
+}
+
+json_t *req_sql_json(struct req *r, const char *sql, int nparams, const char *const *params)
+{
+    PGresult *res = req_sql_ok(r, sql, nparams, params);
+    if (!res)
+        return NULL;
     json_error_t jerr;
     json_t *out = PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), JSON_DECODE_ANY, &jerr) : NULL;
     PQclear(res);

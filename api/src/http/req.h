@@ -61,6 +61,9 @@ PGresult *req_sql(struct req *r, const char *sql, int nparams, const char *const
 /* The same for a statement prepared once per connection (for hot reads whose planning costs
  * more than their execution). */
 PGresult *req_stmt(struct req *r, struct db_stmt *stmt, const char *const *params);
+/* req_sql that also answers a failed statement (reply_db_error): returns only successful
+ * results (caller PQclear's), NULL after replying. */
+PGresult *req_sql_ok(struct req *r, const char *sql, int nparams, const char *const *params);
 /* For a query that builds its answer as JSON text in one cell: the parsed value (caller
  * decrefs), or NULL after replying (database unavailable or error). */
 json_t *req_sql_json(struct req *r, const char *sql, int nparams, const char *const *params);

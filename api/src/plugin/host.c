@@ -162,15 +162,7 @@ static lgvo_result *h_sql(lgvo_request *req, const char *sql, int nparams,
     struct req *r = R(req);
     if (req_begin(r) != 0)
         return NULL;
-    PGresult *res = req_sql(r, sql, nparams, params);
-    if (!res)
-        return NULL;
-    if (!db_ok(res)) {
-        reply_db_error(r, res);
-        PQclear(res);
-        return NULL;
-    }
-    return (lgvo_result *)res;
+    return (lgvo_result *)req_sql_ok(r, sql, nparams, params);
 }
 
 static int h_result_rows(const lgvo_result *res)

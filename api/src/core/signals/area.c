@@ -301,14 +301,9 @@ static int area_read(struct req *r, const char *area, const char *as_of_end, str
     char me[16];
     snprintf(me, sizeof me, "%d", r->who.principal_id);
     const char *params[] = {me, authz_is_county_admin(&r->who) ? "true" : "false", area, as_of_end};
-    PGresult *res = req_sql(r, area_sql, 4, params);
+    PGresult *res = req_sql_ok(r, area_sql, 4, params);
     if (!res)
         return -1;
-    if (!db_ok(res)) {
-        reply_db_error(r, res);
-        PQclear(res);
-        return -1;
-    }
     d->res = res; /* owned by d */
     return 0;
 }

@@ -32,7 +32,7 @@ void workplan_report_follow_up(struct req *r, void *ctx)
         return;
     const char *ref = req_param(r, "id");
     const char *p1[] = {"sv", ref};
-    PGresult *res = workplan_sql(r,
+    PGresult *res = req_sql_ok(r,
                                  "SELECT " AGREEMENT_COLUMNS("$1") ", a.id, a.retired_at IS NOT NULL"
                                  " FROM core.agreements a WHERE a.id::text = $2 OR a.key = $2 FOR UPDATE",
                                  2, p1);

@@ -48,7 +48,7 @@ void workplan_list_agreements(struct req *r, void *ctx)
     if (query_params_failed(&q))
         return;
     const char *params[] = {lang, retired ? "true" : "false"};
-    PGresult *res = workplan_sql(r,
+    PGresult *res = req_sql_ok(r,
                                  "SELECT " AGREEMENT_COLUMNS("$1") " FROM core.agreements a"
                                  " WHERE " WP_VISIBLE("a", "$2") " ORDER BY a.position, a.id",
                                  2, params);
@@ -106,7 +106,7 @@ void workplan_list_agreements(struct req *r, void *ctx)
 void agreement_reply(struct req *r, const char *ref, const char *lang, struct date as_of, int status)
 {
     const char *params[] = {lang, ref};
-    PGresult *res = workplan_sql(
+    PGresult *res = req_sql_ok(
         r,
         "SELECT " AGREEMENT_COLUMNS("$1") ","
         " (SELECT coalesce(json_agg(json_build_object('id', f.id, 'schedule_id', f.schedule_id,"

@@ -298,7 +298,7 @@ static int insert_schedule(struct req *r, const char *agreement_id, json_t *sche
         return 0;
     char *text = json_dumps(schedule, JSON_COMPACT);
     const char *params[] = {agreement_id, text};
-    PGresult *res = workplan_sql(
+    PGresult *res = req_sql_ok(
         r,
         "INSERT INTO core.agreement_schedules (agreement_id, position, cadence, every_months, anchor,"
         " due_on, what, what_en, by_text)"
@@ -391,7 +391,7 @@ void workplan_create_agreement(struct req *r, void *ctx)
     }
     char *sql = xasprintf("INSERT INTO core.agreements (%s) VALUES (%s) ON CONFLICT (key) DO NOTHING RETURNING id",
                           columns, placeholders);
-    PGresult *res = workplan_sql(r, sql, n, params);
+    PGresult *res = req_sql_ok(r, sql, n, params);
     free(sql);
     if (!res)
         goto out;
@@ -455,7 +455,7 @@ void workplan_update_agreement(struct req *r, void *ctx)
         goto out;
     const char *ref = req_param(r, "id");
     const char *p1[] = {ref};
-    cur = workplan_sql(r,
+    cur = req_sql_ok(r,
                        "SELECT valid_from, valid_to, renewal_years, notice_months, notice_rule, id, key,"
                        " retired_at IS NOT NULL FROM core.agreements WHERE id::text = $1 OR key = $1 FOR UPDATE",
                        1, p1);
@@ -492,7 +492,7 @@ void workplan_update_agreement(struct req *r, void *ctx)
         set = s;
     }
     char *sql = xasprintf("UPDATE core.agreements SET %s WHERE id = $1::int", set);
-    PGresult *res = workplan_sql(r, sql, n, params);
+    PGresult *res = req_sql_ok(r, sql, n, params);
     free(sql);
     if (!res)
         goto out;

@@ -51,7 +51,7 @@ const char *workplan_query_period(struct query_params *q)
 int workplan_period_resolve(struct req *r, const char *slug, struct workplan_period *out)
 {
     const char *params[] = {slug};
-    PGresult *res = workplan_sql(
+    PGresult *res = req_sql_ok(
         r,
         "SELECT id, slug, starts_on, ends_on FROM core.workplan_periods"
         " WHERE $1::text IS NULL OR slug = $1"
@@ -74,19 +74,6 @@ int workplan_period_resolve(struct req *r, const char *slug, struct workplan_per
     snprintf(out->ends_on, sizeof out->ends_on, "%s", PQgetvalue(res, 0, 3));
     PQclear(res);
     return 0;
-}
-
-PGresult *workplan_sql(struct req *r, const char *sql, int n, const char *const *params)
-{
-    PGresult *res = req_sql(r, sql, n, params);
-    if (!res)
-        return NULL;
-    if (!db_ok(res)) {
-        reply_db_error(r, res);
-        PQclear(res);
-        return NULL;
-    }
-    return res;
 }
 
 void workplan_reply_row(struct req *r, PGresult *res, int status, const char *not_found)

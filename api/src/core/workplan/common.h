@@ -33,9 +33,6 @@ const char *workplan_query_period(struct query_params *q);
  * else the earliest). Returns 0, or -1 after replying (404 for an unknown slug, 503, …). */
 int workplan_period_resolve(struct req *r, const char *slug, struct workplan_period *out);
 
-/* Runs SQL on the request's connection; returns the result (caller PQclear's), or NULL after
- * replying (503 or the database error). */
-PGresult *workplan_sql(struct req *r, const char *sql, int n, const char *const *params);
 /* Replies with the JSON text in row 0, column 0 of res (status), or 404 with not_found when
  * there is no row. Clears res. */
 void workplan_reply_row(struct req *r, PGresult *res, int status, const char *not_found);

@@ -92,7 +92,7 @@ void workplan_get_diagram(struct req *r, void *ctx)
     snprintf(not_found, sizeof not_found, "the work plan %s has no driver diagram for %s",
              period.slug, area.slug);
     const char *params[] = {pid, aid, lang, retired ? "true" : "false"};
-    PGresult *res = workplan_sql(r, diagram_sql, 4, params);
+    PGresult *res = req_sql_ok(r, diagram_sql, 4, params);
     if (res)
         workplan_reply_row(r, res, 200, not_found);
 }

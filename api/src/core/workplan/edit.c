@@ -46,7 +46,7 @@ int workplan_edit_place_resolve(struct req *r, struct body *b, const char *area,
     if (req_begin(r) != 0)
         return -1;
     const char *params[] = {period};
-    PGresult *res = workplan_sql(
+    PGresult *res = req_sql_ok(
         r,
         "SELECT id, slug FROM core.workplan_periods WHERE $1::text IS NULL OR slug = $1"
         " ORDER BY (starts_on <= current_date) DESC,"
@@ -86,7 +86,7 @@ int workplan_edit_lock(struct req *r, enum workplan_item kind, struct workplan_t
              " WHERE x.id::text = $1 OR (x.key = $1 AND x.period_id = $2::int) FOR UPDATE OF x",
              tables[kind]);
     const char *params[] = {ref, pid[0] ? pid : NULL};
-    PGresult *res = workplan_sql(r, sql, 2, params);
+    PGresult *res = req_sql_ok(r, sql, 2, params);
     if (!res)
         return -1;
     if (PQntuples(res) == 0) {
@@ -121,7 +121,7 @@ int workplan_edit_next(struct req *r, enum workplan_item kind, const struct work
              " FROM %s WHERE area_id = $2::smallint",
              marks[kind], marks[kind], tables[kind]);
     const char *params[] = {p->period_id, p->area_id, p->area};
-    PGresult *res = workplan_sql(r, sql, 3, params);
+    PGresult *res = req_sql_ok(r, sql, 3, params);
     if (!res)
         return -1;
     snprintf(key, 64, "%s", PQgetvalue(res, 0, 1));
@@ -144,7 +144,7 @@ json_t *workplan_edit_resolve(struct req *r, struct body *b, const char *field,
              tables[kind]);
     char *text = json_dumps(refs, JSON_COMPACT);
     const char *params[] = {text, p->period_id, p->area_id};
-    PGresult *res = workplan_sql(r, sql, 3, params);
+    PGresult *res = req_sql_ok(r, sql, 3, params);
     free(text);
     if (!res) {
         *replied = 1;

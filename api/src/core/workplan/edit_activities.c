@@ -87,7 +87,7 @@ static int check_agreements(struct req *r, struct body *b, json_t *keys)
         return 0;
     char *text = json_dumps(keys, JSON_COMPACT);
     const char *params[] = {text};
-    PGresult *res = workplan_sql(r,
+    PGresult *res = req_sql_ok(r,
                                  "SELECT k FROM jsonb_array_elements_text($1::jsonb) k"
                                  " WHERE NOT EXISTS (SELECT 1 FROM core.agreements a WHERE a.key = k)",
                                  1, params);
@@ -157,7 +157,7 @@ void workplan_create_activity(struct req *r, void *ctx)
                             d->term[0] ? d->term : NULL, d->year[0] ? d->year : NULL,
                             d->from[0] ? d->from : NULL, d->to[0] ? d->to : NULL,
                             d->derived ? "true" : "false", agreements};
-    PGresult *res = workplan_sql(
+    PGresult *res = req_sql_ok(
         r,
         "INSERT INTO core.workplan_activities (period_id, area_id, key, position, title, title_en,"
         " subgoal_id, link_basis, link_note, deadline_text, deadline_kind, deadline_term, deadline_year,"
@@ -225,7 +225,7 @@ void workplan_update_activity(struct req *r, void *ctx)
                             d->term[0] ? d->term : NULL, d->year[0] ? d->year : NULL,
                             d->from[0] ? d->from : NULL, d->to[0] ? d->to : NULL,
                             d->derived ? "true" : "false", agreements};
-    PGresult *res = workplan_sql(
+    PGresult *res = req_sql_ok(
         r,
         "UPDATE core.workplan_activities SET" WORKPLAN_EDIT_SET ","
         " link_basis = CASE WHEN $7::boolean AND $8::bigint IS DISTINCT FROM subgoal_id"

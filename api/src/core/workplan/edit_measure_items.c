@@ -92,7 +92,7 @@ static int replace_links(struct req *r, const char *item_id, const struct workpl
              table, col, table, col, table, col);
     char *text = json_dumps(ids, JSON_COMPACT);
     const char *params[] = {item_id, text, p->period_id, p->area_id};
-    PGresult *res = workplan_sql(r, sql, 4, params);
+    PGresult *res = req_sql_ok(r, sql, 4, params);
     free(text);
     if (!res)
         return -1;
@@ -104,7 +104,7 @@ static int replace_measures(struct req *r, const char *item_id, json_t *slugs)
 {
     char *text = json_dumps(slugs, JSON_COMPACT);
     const char *params[] = {item_id, text};
-    PGresult *res = workplan_sql(
+    PGresult *res = req_sql_ok(
         r,
         "WITH want AS (SELECT e AS slug, n FROM jsonb_array_elements_text($2::jsonb) WITH ORDINALITY x(e, n)),"
         " gone AS (UPDATE core.workplan_item_measures SET retired_at = now(), retired_by = core.current_actor()"
@@ -147,7 +147,7 @@ static int apply_links(struct req *r, struct body *b, const char *item_id,
         goto out;
     if (activities || sub_goals) {
         const char *params[] = {item_id};
-        PGresult *res = workplan_sql(
+        PGresult *res = req_sql_ok(
             r,
             "UPDATE core.workplan_measure_items m SET link_basis = CASE WHEN EXISTS (SELECT 1"
             "  FROM core.workplan_item_activities l WHERE l.measure_item_id = m.id AND l.retired_at IS NULL)"
@@ -208,7 +208,7 @@ void workplan_create_measure_item(struct req *r, void *ctx)
         snprintf(pos, sizeof pos, "%ld", in.position);
     const char *params[] = {p.period_id, p.area_id, key, pos, in.title, in.title_en, in.link_note,
                             in.classification_note};
-    PGresult *res = workplan_sql(
+    PGresult *res = req_sql_ok(
         r,
         "INSERT INTO core.workplan_measure_items (period_id, area_id, key, position, title, title_en,"
         " link_note, classification_note) VALUES ($1::int, $2::smallint, $3, $4::smallint, $5, $6, $7, $8)"
@@ -265,7 +265,7 @@ void workplan_update_measure_item(struct req *r, void *ctx)
                             retire < 0 ? NULL : retire ? "true" : "false", reason,
                             in.has_link_note ? "true" : "false", in.link_note,
                             in.has_classification_note ? "true" : "false", in.classification_note};
-    PGresult *res = workplan_sql(
+    PGresult *res = req_sql_ok(
         r,
         "UPDATE core.workplan_measure_items SET" WORKPLAN_EDIT_SET ","
         " link_note = CASE WHEN $7::boolean THEN $8 ELSE link_note END,"

@@ -31,7 +31,7 @@ void workplan_create_subgoal(struct req *r, void *ctx)
     if (has_position)
         snprintf(pos, sizeof pos, "%ld", position);
     const char *params[] = {p.period_id, p.area_id, key, pos, title, title_en};
-    PGresult *res = workplan_sql(r,
+    PGresult *res = req_sql_ok(r,
                                  "INSERT INTO core.workplan_subgoals (period_id, area_id, key, position,"
                                  " title, title_en) VALUES ($1::int, $2::smallint, $3, $4::smallint, $5, $6)"
                                  " RETURNING id",
@@ -55,7 +55,7 @@ void workplan_create_subgoal(struct req *r, void *ctx)
 static int check_no_live_activities(struct req *r, const struct workplan_target *t)
 {
     const char *params[] = {t->id};
-    PGresult *res = workplan_sql(r,
+    PGresult *res = req_sql_ok(r,
                                  "SELECT string_agg(key, ', ' ORDER BY position, id)"
                                  " FROM core.workplan_activities WHERE subgoal_id = $1::bigint"
                                  " AND retired_at IS NULL",
@@ -104,7 +104,7 @@ void workplan_update_subgoal(struct req *r, void *ctx)
     snprintf(pos, sizeof pos, "%ld", position);
     const char *params[] = {t.id, title, title_en, has_position ? pos : NULL,
                             retire < 0 ? NULL : retire ? "true" : "false", reason};
-    PGresult *res = workplan_sql(r,
+    PGresult *res = req_sql_ok(r,
                                  "UPDATE core.workplan_subgoals SET" WORKPLAN_EDIT_SET
                                  " WHERE id = $1::bigint",
                                  6, params);

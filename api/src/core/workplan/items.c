@@ -64,7 +64,7 @@ void workplan_reply_item(struct req *r, enum workplan_item kind, const char *ref
     const char *params[] = {ref, period_id, lang};
     char not_found[160];
     snprintf(not_found, sizeof not_found, "no %s '%s'", kinds[kind].what, ref);
-    PGresult *res = workplan_sql(r, kinds[kind].sql, 3, params);
+    PGresult *res = req_sql_ok(r, kinds[kind].sql, 3, params);
     if (res)
         workplan_reply_row(r, res, status, not_found);
 }

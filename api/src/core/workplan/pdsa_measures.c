@@ -14,7 +14,7 @@ json_t *workplan_pdsa_for_measure(struct req *r, const char *slug, int principal
     date_format(from, f);
     date_format(to, t);
     const char *params[] = {slug, principal_id ? pid : NULL, has_range ? f : NULL, has_range ? t : NULL};
-    PGresult *res = workplan_sql(
+    PGresult *res = req_sql_ok(
         r,
         "WITH c AS (SELECT c.*, coalesce(c.plan_starts_on, c.do_started_on, c.created_at::date) AS starts_on,"
         "  CASE WHEN c.phase IN ('plan', 'do') AND c.do_ended_on IS NULL THEN NULL"

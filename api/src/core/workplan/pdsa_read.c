@@ -31,7 +31,7 @@ void pdsa_reply(struct req *r, const char *id, const char *lang, int status)
     const char *params[] = {id, lang};
     char not_found[64];
     snprintf(not_found, sizeof not_found, "no PDSA cycle '%s'", id);
-    PGresult *res = workplan_sql(r, cycle_sql, 2, params);
+    PGresult *res = req_sql_ok(r, cycle_sql, 2, params);
     if (res)
         workplan_reply_row(r, res, status, not_found);
 }
@@ -78,7 +78,7 @@ void workplan_list_pdsa(struct req *r, void *ctx)
     if (principal)
         snprintf(principal_id, sizeof principal_id, "%d", p.id);
     const char *params[] = {ref, pid[0] ? pid : NULL, lang, principal ? principal_id : NULL, status};
-    PGresult *res = workplan_sql(
+    PGresult *res = req_sql_ok(
         r,
         "SELECT json_build_object('activity', json_build_object('id', a.id, 'key', a.key,"
         "  'title', " WP_LANG("$3", "a.title", "a.title_en") ","

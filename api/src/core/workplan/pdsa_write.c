@@ -86,7 +86,7 @@ static int lock_cycle(struct req *r, struct cycle_state *s)
     if (req_begin(r) != 0)
         return -1;
     const char *params[] = {ref};
-    PGresult *res = workplan_sql(
+    PGresult *res = req_sql_ok(
         r,
         "SELECT c.id, a.key, a.area_id, c.phase, pr.slug,"
         " (SELECT array_agg(pp.principal_id ORDER BY pp.principal_id) FROM core.pdsa_participants pp"
@@ -192,7 +192,7 @@ static int load_activity(struct req *r, char id[24], char key[64], int *area_id)
         snprintf(pid, sizeof pid, "%d", period.id);
     }
     const char *params[] = {ref, pid[0] ? pid : NULL};
-    PGresult *res = workplan_sql(r,
+    PGresult *res = req_sql_ok(r,
                                  "SELECT id, key, area_id, retired_at IS NOT NULL FROM core.workplan_activities"
                                  " WHERE id::text = $1 OR (key = $1 AND period_id = $2::int)",
                                  2, params);
@@ -223,7 +223,7 @@ static int check_predecessor(struct req *r, long predecessor, const char *activi
     snprintf(pred, sizeof pred, "%ld", predecessor);
     ids_text(ids, n, list, sizeof list);
     const char *params[] = {pred, activity_id, list};
-    PGresult *res = workplan_sql(
+    PGresult *res = req_sql_ok(
         r,
         "SELECT c.activity_id = $2::bigint, c.phase,"
         " (SELECT s.id FROM core.pdsa_cycles s WHERE s.predecessor_id = c.id),"
@@ -300,7 +300,7 @@ void workplan_create_pdsa(struct req *r, void *ctx)
                             plan->change, plan->prediction, measures,
                             plan->starts_on[0] ? plan->starts_on : NULL,
                             plan->ends_on[0] ? plan->ends_on : NULL, list};
-    PGresult *res = workplan_sql(
+    PGresult *res = req_sql_ok(
         r,
         "WITH c AS (INSERT INTO core.pdsa_cycles (activity_id, principal_id, predecessor_id, title,"
         " phase, plan_change, plan_prediction, plan_measures, plan_starts_on, plan_ends_on, plan_by)"
@@ -346,7 +346,7 @@ static PGresult *write_phase(struct req *r, const char *id, enum pdsa_phase phas
     case PDSA_DO: {
         const char *params[] = {id, title, in->do_.what_happened, in->do_.started_on,
                                 in->do_.ended_on[0] ? in->do_.ended_on : NULL};
-        return workplan_sql(r,
+        return req_sql_ok(r,
                             "UPDATE core.pdsa_cycles SET title = coalesce($2, title), phase = 'do',"
                             " do_happened = $3, do_started_on = $4::date, do_ended_on = $5::date,"
                             " do_at = now(), do_by = core.current_actor(), updated_at = now()"
@@ -356,7 +356,7 @@ static PGresult *write_phase(struct req *r, const char *id, enum pdsa_phase phas
     case PDSA_STUDY: {
         char *values = json_dumps(in->study.values, JSON_COMPACT);
         const char *params[] = {id, title, in->study.findings, values};
-        PGresult *res = workplan_sql(r,
+        PGresult *res = req_sql_ok(r,
                                      "UPDATE core.pdsa_cycles SET title = coalesce($2, title), phase = 'study',"
                                      " study_findings = $3, study_values = $4::jsonb,"
                                      " study_at = now(), study_by = core.current_actor(), updated_at = now()"
@@ -367,7 +367,7 @@ static PGresult *write_phase(struct req *r, const char *id, enum pdsa_phase phas
     }
     case PDSA_ACT: {
         const char *params[] = {id, title, in->act.decision, in->act.next};
-        return workplan_sql(r,
+        return req_sql_ok(r,
                             "UPDATE core.pdsa_cycles SET title = coalesce($2, title), phase = 'act',"
                             " act_decision = $3, act_next = $4,"
                             " act_at = now(), act_by = core.current_actor(), updated_at = now()"
@@ -378,7 +378,7 @@ static PGresult *write_phase(struct req *r, const char *id, enum pdsa_phase phas
         break;
     }
     const char *params[] = {id, title};
-    return workplan_sql(r,
+    return req_sql_ok(r,
                         "UPDATE core.pdsa_cycles SET title = $2, updated_at = now() WHERE id = $1::bigint"
                         " RETURNING id",
                         2, params);
@@ -502,7 +502,7 @@ void workplan_join_pdsa(struct req *r, void *ctx)
     char pid[16];
     snprintf(pid, sizeof pid, "%d", p.id);
     const char *params[] = {s.id, pid};
-    PGresult *res = workplan_sql(r,
+    PGresult *res = req_sql_ok(r,
                                  "INSERT INTO core.pdsa_participants (cycle_id, principal_id)"
                                  " VALUES ($1::bigint, $2::smallint)",
                                  2, params);

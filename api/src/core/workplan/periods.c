@@ -33,7 +33,7 @@ void workplan_list_periods(struct req *r, void *ctx)
     if (query_params_failed(&q))
         return;
     const char *params[] = {lang};
-    PGresult *res = workplan_sql(r,
+    PGresult *res = req_sql_ok(r,
                                  "SELECT json_build_object('items', coalesce(json_agg(" PERIOD_JSON
                                  " ORDER BY p.starts_on), '[]'))::text FROM core.workplan_periods p",
                                  1, params);
@@ -167,7 +167,7 @@ void workplan_create_period(struct req *r, void *ctx)
     char source_id[16] = "", source[16] = "";
     if (!copy_null) {
         const char *params[] = {copy_from};
-        PGresult *res = workplan_sql(r,
+        PGresult *res = req_sql_ok(r,
                                      "SELECT id, slug FROM core.workplan_periods"
                                      " WHERE $1::text IS NULL OR slug = $1 ORDER BY starts_on DESC LIMIT 1",
                                      1, params);
@@ -187,7 +187,7 @@ void workplan_create_period(struct req *r, void *ctx)
     }
     const char *params[] = {slug, title ? title : dtitle, title_en ? title_en : dtitle_en, starts_on,
                             ends_on, reference, source_id[0] ? source_id : NULL};
-    PGresult *res = workplan_sql(
+    PGresult *res = req_sql_ok(
         r,
         "INSERT INTO core.workplan_periods (slug, title, title_en, starts_on, ends_on, reference, copied_from)"
         " SELECT $1, $2, $3, $4::date, $5::date, $6, $7::int"
@@ -207,7 +207,7 @@ void workplan_create_period(struct req *r, void *ctx)
     PQclear(res);
     for (size_t i = 0; source_id[0] && i < sizeof copy_steps / sizeof copy_steps[0]; i++) {
         const char *p2[] = {id, source_id};
-        res = workplan_sql(r, copy_steps[i], 2, p2);
+        res = req_sql_ok(r, copy_steps[i], 2, p2);
         if (!res)
             return;
         PQclear(res);
@@ -220,7 +220,7 @@ void workplan_create_period(struct req *r, void *ctx)
     if (workplan_audit(r, "workplan.period.create", NULL, target, details) != 0)
         return;
     const char *p3[] = {"sv", id};
-    res = workplan_sql(r, "SELECT " PERIOD_JSON "::text FROM core.workplan_periods p WHERE p.id = $2::int", 2, p3);
+    res = req_sql_ok(r, "SELECT " PERIOD_JSON "::text FROM core.workplan_periods p WHERE p.id = $2::int", 2, p3);
     if (res)
         workplan_reply_row(r, res, 201, "no period");
 }

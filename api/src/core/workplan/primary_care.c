@@ -56,7 +56,7 @@ void workplan_get_primary_care_plan(struct req *r, void *ctx)
     snprintf(pid, sizeof pid, "%d", period.id);
     snprintf(not_found, sizeof not_found, "the work plan %s has no primary-care plan", period.slug);
     const char *params[] = {pid, lang};
-    PGresult *res = workplan_sql(r, plan_sql, 2, params);
+    PGresult *res = req_sql_ok(r, plan_sql, 2, params);
     if (res)
         workplan_reply_row(r, res, 200, not_found);
 }

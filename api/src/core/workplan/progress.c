@@ -159,7 +159,7 @@ void workplan_get_progress(struct req *r, void *ctx)
         snprintf(principal_id, sizeof principal_id, "%d", p.id);
     date_format(date_today(), today);
     const char *params[] = {pid, aid, lang, principal ? principal_id : NULL, as_of ? as_of : today};
-    PGresult *res = workplan_sql(r, progress_sql, 5, params);
+    PGresult *res = req_sql_ok(r, progress_sql, 5, params);
     if (res)
         workplan_reply_row(r, res, 200, "no progress");
 }
