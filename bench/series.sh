@@ -104,7 +104,7 @@ capture_series_query() {
     while [ -z "$found" ] && ((tries++ < 25)); do
         sleep 0.2 # the reload reaches the server's connections asynchronously
         series_counts "${MEASURES[0]}" "$pick_slug" >/dev/null
-        found=$(tail -n +"$((lines_before + 1))" "$log" | grep -c 'execute <unnamed>: SELECT d\.\*, st\.version FROM core\.values_state' || true)
+        found=$(tail -n +"$((lines_before + 1))" "$log" | grep -c 'execute [^:]*: SELECT d\.\*, st\.version FROM core\.values_state' || true)
         [ "$found" = 0 ] && found=""
     done
     bench_psql -qc 'ALTER SYSTEM RESET log_min_duration_statement' -c 'SELECT pg_reload_conf()' >/dev/null
@@ -116,9 +116,9 @@ capture_series_query() {
 import fs from 'node:fs';
 const [logFile, pid, mid, dir, measureIds, range] = process.argv.slice(2);
 const lines = fs.readFileSync(logFile, 'utf8').split('\n');
-const at = lines.findLastIndex((l) => /execute <unnamed>: SELECT d\.\*, st\.version FROM core\.values_state/.test(l) && l.includes('SELECT 0 AS part'));
+const at = lines.findLastIndex((l) => /execute [^:]*: SELECT d\.\*, st\.version FROM core\.values_state/.test(l) && l.includes('SELECT 0 AS part'));
 if (at < 0) throw new Error('no series statement in the log');
-const sql = lines[at].replace(/^.*?execute <unnamed>: /, '');
+const sql = lines[at].replace(/^.*?execute [^:]+: /, '');
 const detail = lines.slice(at + 1).find((l) => l.includes('DETAIL:  parameters:'));
 if (!detail) throw new Error('no parameters logged for the series statement');
 const params = {};
